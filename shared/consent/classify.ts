@@ -1,0 +1,137 @@
+import { isStopRequest } from './requests';
+import { foldText, normalizeInboundText, wordsOf } from './text';
+import type { Trigger } from './types';
+import { DEFAULT_TRIGGERS } from './types';
+import {
+  CLAIMABLE_OPT_OUT_WORDS,
+  FILLER_WORDS,
+  OPT_IN_FILLER_WORDS,
+  OPT_IN_WORDS,
+  OPT_OUT_WORDS,
+  STOP_CUES,
+  STOP_NEGATIONS,
+  TEXTING_CUES,
+} from './vocabulary';
+
+/** What an inbound text asks for. */
+export type InboundIntent =
+  | {
+      readonly kind: 'opt-out';
+      /** `keyword` for STOP and its kin, `request` for "please stop texting me". */
+      readonly match: 'keyword' | 'request';
+      /** The opt-out word in capitals ("STOP", "OPT OUT"), or the request as written. */
+      readonly word: string;
+      readonly normalized: string;
+    }
+  | { readonly kind: 'opt-in'; readonly word: string; readonly normalized: string }
+  | {
+      readonly kind: 'trigger';
+      readonly triggerId: string;
+      readonly keyword: string;
+      readonly normalized: string;
+    }
+  | { readonly kind: 'message'; readonly possibleOptOut: boolean; readonly normalized: string };
+
+type Phrase = readonly string[];
+const phrases = (entries: readonly string[]): Phrase[] => entries.map((entry) => entry.split(' '));
+
+const OPT_OUT = phrases(OPT_OUT_WORDS);
+const CLAIMABLE = phrases(CLAIMABLE_OPT_OUT_WORDS);
+const FILLER = phrases(FILLER_WORDS);
+const OPT_IN = phrases(OPT_IN_WORDS);
+const OPT_IN_FILLER = phrases([...FILLER_WORDS, ...OPT_IN_FILLER_WORDS]);
+const CUES = phrases(STOP_CUES);
+const NEGATIONS = phrases(STOP_NEGATIONS);
+const TEXTING = new Set<string>(TEXTING_CUES);
+
+function phraseAt(words: readonly string[], at: number, phrase: Phrase): boolean {
+  return phrase.every((word, offset) => words[at + offset] === word);
+}
+
+/**
+ * The keyword when the words are nothing but keywords and filler, with at
+ * least one keyword ("stop", "STOP STOP", "stop please", "end it"); else null.
+ */
+function keywordWithFiller(
+  words: readonly string[],
+  keywords: readonly Phrase[],
+  filler: readonly Phrase[],
+): string | null {
+  // found[i]: the first keyword of a full reading of words[0..i), '' when only
+  // filler so far, undefined when words[0..i) cannot be read that way.
+  const found: (string | undefined)[] = [''];
+  for (let at = 0; at < words.length; at += 1) {
+    const sofar = found[at];
+    if (sofar === undefined) continue;
+    for (const keyword of keywords) {
+      if (phraseAt(words, at, keyword)) {
+        const end = at + keyword.length;
+        found[end] = found[end] || sofar || keyword.join(' ');
+      }
+    }
+    for (const word of filler) {
+      if (phraseAt(words, at, word)) {
+        const end = at + word.length;
+        found[end] = found[end] || sofar;
+      }
+    }
+  }
+  return found[words.length] || null;
+}
+
+function negatedAt(words: readonly string[], at: number): boolean {
+  return NEGATIONS.some(
+    (negation) => at >= negation.length && phraseAt(words, at - negation.length, negation),
+  );
+}
+
+/** Looks like a request to stop, but not clearly: the agent should confirm. */
+function looksLikeStop(words: readonly string[]): boolean {
+  let cue = false;
+  for (let at = 0; at < words.length && !cue; at += 1) {
+    cue = CUES.some((phrase) => phraseAt(words, at, phrase) && !negatedAt(words, at));
+  }
+  return cue && (words.length <= 3 || words.some((word) => TEXTING.has(word)));
+}
+
+/**
+ * How an inbound text is read (product.md, "Reading an inbound text").
+ * Opt-out beats everything; then opt-in keywords, then trigger keywords
+ * (whole text), else an ordinary message, possibly flagged for the agent.
+ *
+ * @param triggers the account's triggers; the defaults (`help`, `optout`) when omitted.
+ */
+export function classifyInbound(
+  body: string,
+  triggers: readonly Trigger[] = DEFAULT_TRIGGERS,
+): InboundIntent {
+  const normalized = normalizeInboundText(body);
+  const folded = foldText(normalized);
+  const words = wordsOf(folded);
+
+  const claimed = new Set(triggers.flatMap((trigger) => trigger.keywords.map(foldText)));
+  const optOutWords = [...OPT_OUT, ...CLAIMABLE.filter((word) => !claimed.has(word.join(' ')))];
+  const optOutWord = keywordWithFiller(words, optOutWords, FILLER);
+  if (optOutWord !== null) {
+    return { kind: 'opt-out', match: 'keyword', word: optOutWord.toUpperCase(), normalized };
+  }
+  if (isStopRequest(words)) {
+    return { kind: 'opt-out', match: 'request', word: normalized, normalized };
+  }
+
+  const optInWord = keywordWithFiller(words, OPT_IN, OPT_IN_FILLER);
+  if (optInWord !== null) {
+    return { kind: 'opt-in', word: optInWord.toUpperCase(), normalized };
+  }
+
+  if (folded !== '') {
+    for (const trigger of triggers) {
+      const keyword = trigger.keywords.find((candidate) => foldText(candidate) === folded);
+      if (keyword !== undefined) {
+        return { kind: 'trigger', triggerId: trigger.id, keyword, normalized };
+      }
+    }
+  }
+
+  return { kind: 'message', possibleOptOut: looksLikeStop(words), normalized };
+}

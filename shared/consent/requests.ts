@@ -1,0 +1,59 @@
+/**
+ * Plain requests to stop texting, which opt out like STOP does (R1):
+ * "stop texting me", "remove me from your list", "no more texts".
+ *
+ * Matched against the words of the folded text joined by single spaces, and
+ * only when the request is the whole text (filler aside): the same words
+ * inside a longer complaint are a *possible opt-out* for the agent to confirm.
+ */
+
+const alt = (...options: readonly string[]): string => `(?:${options.join('|')})`;
+const opt = (pattern: string): string => `(?: ${pattern})?`;
+
+const FILLER = alt('please', 'pls', 'plz', 'now', 'right now', 'thanks', 'thank you', 'thx', 'ty', 'ok', 'okay', 'just', 'kindly', 'hi', 'hello', 'hey', 'sorry');
+const SEND_VERB = alt('text', 'texting', 'txt', 'txting', 'message', 'messaging', 'msg', 'msging', 'sms', 'smsing', 'contact', 'contacting', 'call', 'calling', 'send', 'sending', 'spam', 'spamming', 'bother', 'bothering');
+const RECIPIENT = alt('me', 'us', 'this number', 'my number', 'my phone');
+const DETERMINER = alt('the', 'these', 'those', 'your', 'all', 'all the', 'all these', 'all your', 'any', 'any more', 'this', 'those', 'all of your', 'all of these');
+const SENDS = alt('texts?', 'txts?', 'messages?', 'msgs?', 'text messages?', 'sms', 'smss', 'promotions?', 'promos?', 'marketing', 'ads', 'offers', 'alerts', 'reminders', 'notifications', 'spam', 'stuff', 'this', 'them');
+const AGAIN = alt('anymore', 'any more', 'again', 'ever again', 'no more', 'any longer', 'from now on');
+const LIST = alt('list', 'lists', 'mailing list', 'texting list', 'text list', 'sms list', 'contact list', 'marketing list', 'database', 'system', 'texts', 'messages', 'marketing', 'alerts');
+const FROM_LIST = `from ${DETERMINER} ${LIST}`;
+
+const REQUESTS = [
+  // stop texting me (anymore), stop sending me these texts, quit messaging me
+  `${alt('stop', 'quit', 'cease')} ${SEND_VERB}${opt(RECIPIENT)}${opt(`${DETERMINER} ${SENDS}`)}${opt(SENDS)}${opt(AGAIN)}`,
+  // stop the texts, stop all messages
+  `${alt('stop', 'quit', 'cease', 'end')}${opt(DETERMINER)} ${SENDS}`,
+  // unsubscribe me (from your list)
+  `unsubscribe${opt(RECIPIENT)}${opt(FROM_LIST)}`,
+  // remove me (from your list)
+  `${alt('remove', 'delete', 'drop', 'unlist')} ${RECIPIENT}${opt(FROM_LIST)}`,
+  // take me off this list
+  `take ${RECIPIENT} off${opt('of')}${opt(DETERMINER)} ${LIST}`,
+  // opt me out, sign me out
+  `${alt('opt', 'sign')} ${RECIPIENT} out${opt(FROM_LIST)}`,
+  // don't text me anymore, do not contact me, never message me again
+  `${alt("don't", 'dont', 'do not', 'never', 'no longer')} ${SEND_VERB} ${RECIPIENT}${opt(AGAIN)}`,
+  // no more texts
+  `no more ${SENDS}`,
+  // I want to unsubscribe, I'd like to opt out, I wish to be removed from your list
+  `${alt('i', 'we')}${opt(alt('want', 'would like', 'wish', 'need', 'demand'))}${opt("'d like")} to ${alt(
+    'unsubscribe',
+    'opt out',
+    `stop ${alt('receiving', 'getting')}${opt(DETERMINER)} ${SENDS}`,
+    `be removed${opt(FROM_LIST)}`,
+    `be taken off${opt(DETERMINER)} ${LIST}`,
+  )}`,
+  // i'd like to unsubscribe (the contraction is one word)
+  `${alt("i'd", "we'd")} like to ${alt('unsubscribe', 'opt out', `be removed${opt(FROM_LIST)}`)}`,
+];
+
+const REQUEST_PATTERN = new RegExp(
+  `^(?:${FILLER} )*${alt(...REQUESTS)}(?: ${FILLER})*$`,
+  'u',
+);
+
+/** True when the whole text, filler aside, is a plain request to stop texting. */
+export function isStopRequest(words: readonly string[]): boolean {
+  return words.length > 0 && words.length <= 16 && REQUEST_PATTERN.test(words.join(' '));
+}
