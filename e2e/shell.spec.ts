@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test } from './support/renderer';
+
+const SCREENSHOTS = 'e2e/screenshots';
+
+test.beforeAll(() => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+test('the window shows what main answered over IPC', async ({ page, appUrl }) => {
+  await page.goto(appUrl);
+  await expect(page.getByRole('heading', { name: 'Textdesk', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('app-info')).toHaveText('Version 0.1.0-test · browser');
+});
+
+test('a supervisor sees how customer texts are read', async ({ page, appUrl }) => {
+  await page.goto(appUrl);
+  const text = page.getByRole('textbox', { name: 'Customer text' });
+  const answer = page.getByTestId('explanation');
+
+  await text.fill('STOP');
+  await expect(answer).toContainText('Opt-out');
+  await expect(answer).toContainText('No automatic reply is sent');
+  await page.screenshot({ path: `${SCREENSHOTS}/shell-opt-out.png` });
+
+  await text.fill('Cancel my appointment');
+  await expect(answer).toContainText('Message');
+  await expect(answer).not.toContainText('Opt-out');
+
+  await text.fill('help');
+  await expect(answer).toContainText('Trigger “Help”');
+  await expect(answer).toContainText('Msg & data rates may apply');
+
+  await text.fill('stop sending me these promos, this is so annoying');
+  await expect(answer).toContainText('possible opt-out');
+});
+
+test('an oversized text is refused with a message, not a crash', async ({ page, appUrl }) => {
+  await page.goto(appUrl);
+  // The box caps what a person can type; a page that calls main directly is still checked there.
+  const result = await page.evaluate(() => window.textdesk.consent.explain({ text: 'x'.repeat(5000) }));
+  expect(result).toEqual({
+    ok: false,
+    error: { code: 'invalid-input', message: 'Invalid request: A text can be at most 1600 characters.' },
+  });
+});
+
+test('the content security policy blocks injected scripts and remote content', async ({ page, appUrl }) => {
+  const response = await page.goto(appUrl);
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+  await expect(page.getByTestId('app-info')).toContainText('Version');
+
+  const violations = await page.evaluate(async () => {
+    const seen: string[] = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      seen.push(event.violatedDirective);
+    });
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true;';
+    document.body.append(script);
+    const image = document.createElement('img');
+    image.src = 'https://example.com/tracker.png';
+    document.body.append(image);
+    const wait = (ms: number) => new Promise((done) => requestAnimationFrame(() => setTimeout(done, ms)));
+    for (let tries = 0; tries < 50 && seen.length < 2; tries += 1) await wait(10);
+    return { seen, injected: (window as unknown as { __injected?: boolean }).__injected ?? false };
+  });
+  expect(violations.injected).toBe(false);
+  expect(violations.seen).toEqual(expect.arrayContaining(['script-src-elem', 'img-src']));
+});

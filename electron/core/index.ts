@@ -1,0 +1,3 @@
+export { createCoreHandlers, type CoreOptions } from './handlers';
+export { createIpcDispatch, type IpcDispatch } from './ipcDispatch';
+export * from './security';

@@ -1,0 +1,39 @@
+import { IPC_METHODS, ipcContract, type IpcHandlers, type IpcMethod } from '../../shared/ipc';
+import type { Failure, Result } from '../../shared/result';
+
+export type IpcDispatch = (method: string, rawInput: unknown) => Promise<Result<unknown, Failure>>;
+
+const isMethod = (method: string): method is IpcMethod =>
+  (IPC_METHODS as readonly string[]).includes(method);
+
+/**
+ * Turns the handler map into one entry point that parses every payload with
+ * the contract's schema before a handler sees it, and never throws across the
+ * boundary: failures come back as `{ ok: false, error }` a person can read.
+ */
+export function createIpcDispatch(
+  handlers: IpcHandlers,
+  onUnexpected: (method: string, error: unknown) => void = () => undefined,
+): IpcDispatch {
+  return async (method, rawInput) => {
+    if (!isMethod(method)) {
+      return { ok: false, error: { code: 'unknown-method', message: `Unknown request “${method}”.` } };
+    }
+    const parsed = ipcContract[method].input.safeParse(rawInput);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((issue) => issue.message).join(' ');
+      return { ok: false, error: { code: 'invalid-input', message: `Invalid request: ${message}` } };
+    }
+    try {
+      // Each handler receives exactly its own method's parsed input.
+      const handler = handlers[method] as (input: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      onUnexpected(method, error);
+      return {
+        ok: false,
+        error: { code: 'internal', message: 'Something went wrong. Please try again.' },
+      };
+    }
+  };
+}

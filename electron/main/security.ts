@@ -1,0 +1,39 @@
+import { app, session, shell, type WebContents } from 'electron';
+import { externalLinkTarget, mayNavigate, type AppOrigins } from '../core/security';
+
+/**
+ * Electron's security checklist, applied to every web contents the app ever
+ * creates: no navigation away from the app, no new windows (https links a
+ * person clicks open in their browser), no <webview>, and every permission
+ * request (camera, notifications from the page, geolocation…) denied.
+ */
+export function hardenApp(origins: AppOrigins): void {
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, origins));
+  app.on('session-created', denyPermissions);
+  void app.whenReady().then(() => {
+    denyPermissions(session.defaultSession);
+  });
+}
+
+function denyPermissions(target: Electron.Session): void {
+  target.setPermissionRequestHandler((_contents, _permission, callback) => {
+    callback(false);
+  });
+  target.setPermissionCheckHandler(() => false);
+}
+
+function hardenContents(contents: WebContents, origins: AppOrigins): void {
+  const guard = (event: { preventDefault: () => void; url: string }): void => {
+    if (!mayNavigate(event.url, origins)) event.preventDefault();
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalLinkTarget(url);
+    if (external !== null) void shell.openExternal(external);
+    return { action: 'deny' };
+  });
+}

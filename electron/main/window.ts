@@ -1,0 +1,49 @@
+import { BrowserWindow, nativeTheme, session } from 'electron';
+import { APP_ENTRY_URL, developmentContentSecurityPolicy } from '../core/security';
+
+export interface WindowOptions {
+  readonly preload: string;
+  readonly devServerUrl?: string | undefined;
+}
+
+/** The one app window, with every web preference on its safe setting. */
+export function createMainWindow(options: WindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 760,
+    minHeight: 520,
+    show: false,
+    title: 'Textdesk',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#14161a' : '#f7f7f8',
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: true,
+    },
+  });
+  window.once('ready-to-show', () => {
+    window.show();
+  });
+
+  if (options.devServerUrl !== undefined) {
+    const policy = developmentContentSecurityPolicy(options.devServerUrl);
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] },
+      });
+    });
+    void window.loadURL(options.devServerUrl);
+  } else {
+    void window.loadURL(APP_ENTRY_URL);
+  }
+  return window;
+}
