@@ -38,14 +38,22 @@ test('a supervisor sees how customer texts are read', async ({ page, appUrl }) =
 test('an oversized text is refused with a message, not a crash', async ({ page, appUrl }) => {
   await page.goto(appUrl);
   // The box caps what a person can type; a page that calls main directly is still checked there.
-  const result = await page.evaluate(() => window.textdesk.consent.explain({ text: 'x'.repeat(5000) }));
+  const result = await page.evaluate(() =>
+    window.textdesk.consent.explain({ text: 'x'.repeat(5000) }),
+  );
   expect(result).toEqual({
     ok: false,
-    error: { code: 'invalid-input', message: 'Invalid request: A text can be at most 1600 characters.' },
+    error: {
+      code: 'invalid-input',
+      message: 'Invalid request: A text can be at most 1600 characters.',
+    },
   });
 });
 
-test('the content security policy blocks injected scripts and remote content', async ({ page, appUrl }) => {
+test('the content security policy blocks injected scripts and remote content', async ({
+  page,
+  appUrl,
+}) => {
   const response = await page.goto(appUrl);
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
   await expect(page.getByTestId('app-info')).toContainText('Version');
@@ -61,7 +69,8 @@ test('the content security policy blocks injected scripts and remote content', a
     const image = document.createElement('img');
     image.src = 'https://example.com/tracker.png';
     document.body.append(image);
-    const wait = (ms: number) => new Promise((done) => requestAnimationFrame(() => setTimeout(done, ms)));
+    const wait = (ms: number) =>
+      new Promise((done) => requestAnimationFrame(() => setTimeout(done, ms)));
     for (let tries = 0; tries < 50 && seen.length < 2; tries += 1) await wait(10);
     return { seen, injected: (window as unknown as { __injected?: boolean }).__injected ?? false };
   });

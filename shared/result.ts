@@ -1,5 +1,6 @@
 /** The one result shape every handler and command returns (house style rule 4). */
-export type Result<T, E = Failure> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Result<T, E = Failure> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
 /** An error a person can read, with a stable code for programs. */
 export interface Failure {

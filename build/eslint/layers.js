@@ -13,7 +13,14 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** @typedef {'shared' | 'renderer' | 'electron/main' | 'electron/preload' | 'electron/core' | 'server'} Layer */
 
 /** @type {Layer[]} */
-const LAYERS = ['electron/main', 'electron/preload', 'electron/core', 'shared', 'renderer', 'server'];
+const LAYERS = [
+  'electron/main',
+  'electron/preload',
+  'electron/core',
+  'shared',
+  'renderer',
+  'server',
+];
 
 /** Project layers each layer may import. */
 /** @type {Record<Layer, Layer[]>} */
@@ -28,13 +35,22 @@ const MAY_IMPORT = {
 
 /** Packages that belong to one runtime; the layers listed may not import them. */
 const FORBIDDEN_PACKAGES = [
-  { test: (/** @type {string} */ name) => name === 'electron' || name.startsWith('electron/'), layers: ['shared', 'renderer', 'electron/core', 'server'], what: 'Electron' },
-  { test: (/** @type {string} */ name) => /^(react|react-dom|zustand)(\/|$)/u.test(name), layers: ['shared', 'electron/main', 'electron/preload', 'electron/core', 'server'], what: 'React code' },
+  {
+    test: (/** @type {string} */ name) => name === 'electron' || name.startsWith('electron/'),
+    layers: ['shared', 'renderer', 'electron/core', 'server'],
+    what: 'Electron',
+  },
+  {
+    test: (/** @type {string} */ name) => /^(react|react-dom|zustand)(\/|$)/u.test(name),
+    layers: ['shared', 'electron/main', 'electron/preload', 'electron/core', 'server'],
+    what: 'React code',
+  },
 ];
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 /** @param {string} name */
-const isBuiltin = (name) => BUILTINS.has(name) || name.startsWith('node:') || BUILTINS.has(name.split('/')[0] ?? '');
+const isBuiltin = (name) =>
+  BUILTINS.has(name) || name.startsWith('node:') || BUILTINS.has(name.split('/')[0] ?? '');
 
 /** @param {string} file absolute path @returns {Layer | null} */
 export function layerOf(file) {
@@ -54,9 +70,14 @@ export function layerViolation(from, specifier) {
 
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
     const target = layerOf(path.resolve(path.dirname(from), specifier));
-    if (target === null) return `${layer}/ may only import project code from ${MAY_IMPORT[layer].join(', ')}/`;
+    if (target === null)
+      return `${layer}/ may only import project code from ${MAY_IMPORT[layer].join(', ')}/`;
     if (!MAY_IMPORT[layer].includes(target)) return `${layer}/ may not import ${target}/`;
-    if (layer === 'electron/core' && target === 'server' && !/\/server(\/index(\.ts)?)?$/u.test(specifier)) {
+    if (
+      layer === 'electron/core' &&
+      target === 'server' &&
+      !/\/server(\/index(\.ts)?)?$/u.test(specifier)
+    ) {
       return 'electron/core may import server/ only through its entry point, server/index.ts';
     }
     return null;
@@ -68,7 +89,8 @@ export function layerViolation(from, specifier) {
     return null;
   }
   for (const rule of FORBIDDEN_PACKAGES) {
-    if (rule.test(specifier) && rule.layers.includes(layer)) return `${layer}/ may not import ${rule.what} (“${specifier}”)`;
+    if (rule.test(specifier) && rule.layers.includes(layer))
+      return `${layer}/ may not import ${rule.what} (“${specifier}”)`;
   }
   return null;
 }
@@ -92,9 +114,14 @@ export const layersRule = {
       ImportDeclaration: (node) => check(node, node.source.value),
       ExportAllDeclaration: (node) => check(node, node.source.value),
       ExportNamedDeclaration: (node) => check(node, node.source?.value),
-      ImportExpression: (node) => check(node, node.source.type === 'Literal' ? node.source.value : undefined),
+      ImportExpression: (node) =>
+        check(node, node.source.type === 'Literal' ? node.source.value : undefined),
       CallExpression: (node) => {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal') {
+        if (
+          node.callee.type === 'Identifier' &&
+          node.callee.name === 'require' &&
+          node.arguments[0]?.type === 'Literal'
+        ) {
           check(node, node.arguments[0].value);
         }
       },

@@ -53,8 +53,9 @@ async function serveRenderer(): Promise<{ url: string; server: Server }> {
 async function bridge(page: Page, dispatch: IpcDispatch): Promise<void> {
   await page.exposeFunction('__textdeskInvoke', dispatch);
   await page.addInitScript((methods: readonly string[]) => {
-    const invoke = (window as unknown as { __textdeskInvoke: (m: string, i: unknown) => Promise<unknown> })
-      .__textdeskInvoke;
+    const invoke = (
+      window as unknown as { __textdeskInvoke: (m: string, i: unknown) => Promise<unknown> }
+    ).__textdeskInvoke;
     const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
     for (const method of methods) {
       const [namespace = '', name = ''] = method.split('.');

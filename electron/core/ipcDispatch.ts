@@ -1,7 +1,7 @@
 import { IPC_METHODS, ipcContract, type IpcHandlers, type IpcMethod } from '../../shared/ipc';
-import type { Failure, Result } from '../../shared/result';
+import type { Result } from '../../shared/result';
 
-export type IpcDispatch = (method: string, rawInput: unknown) => Promise<Result<unknown, Failure>>;
+export type IpcDispatch = (method: string, rawInput: unknown) => Promise<Result<unknown>>;
 
 const isMethod = (method: string): method is IpcMethod =>
   (IPC_METHODS as readonly string[]).includes(method);
@@ -17,12 +17,18 @@ export function createIpcDispatch(
 ): IpcDispatch {
   return async (method, rawInput) => {
     if (!isMethod(method)) {
-      return { ok: false, error: { code: 'unknown-method', message: `Unknown request “${method}”.` } };
+      return {
+        ok: false,
+        error: { code: 'unknown-method', message: `Unknown request “${method}”.` },
+      };
     }
     const parsed = ipcContract[method].input.safeParse(rawInput);
     if (!parsed.success) {
       const message = parsed.error.issues.map((issue) => issue.message).join(' ');
-      return { ok: false, error: { code: 'invalid-input', message: `Invalid request: ${message}` } };
+      return {
+        ok: false,
+        error: { code: 'invalid-input', message: `Invalid request: ${message}` },
+      };
     }
     try {
       // Each handler receives exactly its own method's parsed input.

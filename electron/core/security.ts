@@ -42,7 +42,10 @@ export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
 export function developmentContentSecurityPolicy(devServerUrl: string): string {
   const origin = new URL(devServerUrl).origin;
   const socket = origin.replace(/^http/u, 'ws');
-  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' 'unsafe-inline' ${origin}`)
+  return CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'",
+    `script-src 'self' 'unsafe-inline' ${origin}`,
+  )
     .replace("style-src 'self'", `style-src 'self' 'unsafe-inline' ${origin}`)
     .replace("connect-src 'self'", `connect-src 'self' ${origin} ${socket}`);
 }
@@ -66,7 +69,7 @@ export function isAppUrl(url: string, origins: AppOrigins = {}): boolean {
   if (parsed === null) return false;
   if (parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST) return true;
   const dev = origins.devServerUrl === undefined ? null : parse(origins.devServerUrl);
-  return dev !== null && parsed.origin === dev.origin;
+  return parsed.origin === dev?.origin;
 }
 
 /**
@@ -83,7 +86,8 @@ export function mayNavigate(url: string, origins: AppOrigins = {}): boolean {
  */
 export function externalLinkTarget(url: string): string | null {
   const parsed = parse(url);
-  if (parsed?.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '') return null;
+  if (parsed?.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '')
+    return null;
   return parsed.toString();
 }
 
@@ -93,7 +97,7 @@ export function externalLinkTarget(url: string): string | null {
  */
 export function resolveAppAsset(root: string, requestUrl: string): string | null {
   const parsed = parse(requestUrl);
-  if (parsed === null || parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
+  if (parsed?.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
   let pathname: string;
   try {
     pathname = decodeURIComponent(parsed.pathname);
@@ -101,7 +105,8 @@ export function resolveAppAsset(root: string, requestUrl: string): string | null
     return null;
   }
   if (pathname.includes('\0')) return null;
-  const relative = pathname === '/' || pathname === '' ? 'index.html' : pathname.replace(/^\/+/u, '');
+  const relative =
+    pathname === '/' || pathname === '' ? 'index.html' : pathname.replace(/^\/+/u, '');
   const base = path.resolve(root);
   const file = path.resolve(base, relative);
   return file.startsWith(base + path.sep) ? file : null;

@@ -8,7 +8,9 @@ import { externalLinkTarget, mayNavigate, type AppOrigins } from '../core/securi
  * request (camera, notifications from the page, geolocation…) denied.
  */
 export function hardenApp(origins: AppOrigins): void {
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, origins));
+  app.on('web-contents-created', (_event, contents) => {
+    hardenContents(contents, origins);
+  });
   app.on('session-created', denyPermissions);
   void app.whenReady().then(() => {
     denyPermissions(session.defaultSession);

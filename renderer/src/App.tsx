@@ -64,7 +64,8 @@ export function App() {
       <header className="app-header">
         <h1>Textdesk</h1>
         <p className="muted" data-testid="app-info">
-          {infoError ?? (info === null ? 'Starting…' : `Version ${info.version} · ${info.platform}`)}
+          {infoError ??
+            (info === null ? 'Starting…' : `Version ${info.version} · ${info.platform}`)}
         </p>
       </header>
       <main className="app-main">

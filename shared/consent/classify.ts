@@ -58,7 +58,9 @@ function keywordWithFiller(
   filler: readonly Phrase[],
 ): string | null {
   // found[i]: the first keyword of a full reading of words[0..i), '' when only
-  // filler so far, undefined when words[0..i) cannot be read that way.
+  // filler so far, undefined when words[0..i) cannot be read that way. A
+  // reading with a keyword beats one without, hence `||` rather than `??`.
+  /* eslint-disable @typescript-eslint/prefer-nullish-coalescing */
   const found: (string | undefined)[] = [''];
   for (let at = 0; at < words.length; at += 1) {
     const sofar = found[at];
@@ -77,6 +79,7 @@ function keywordWithFiller(
     }
   }
   return found[words.length] || null;
+  /* eslint-enable @typescript-eslint/prefer-nullish-coalescing */
 }
 
 function negatedAt(words: readonly string[], at: number): boolean {

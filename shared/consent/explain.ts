@@ -34,7 +34,10 @@ export function explainInbound(body: string, triggers: readonly TriggerRule[]): 
         rule?.reply != null && rule.reply.trim() !== ''
           ? ` It replies: “${rule.reply}”`
           : ' It sends no reply.';
-      return { intent, summary: `Trigger “${name}” (keyword ${intent.keyword.toUpperCase()}).${reply}` };
+      return {
+        intent,
+        summary: `Trigger “${name}” (keyword ${intent.keyword.toUpperCase()}).${reply}`,
+      };
     }
     case 'message':
       return {

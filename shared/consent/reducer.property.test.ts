@@ -112,7 +112,8 @@ class EventCommand implements fc.Command<Model, Real> {
     const replies = outcome.effects.filter((effect) => effect.type === 'reply');
     const webhooks = outcome.effects.filter((effect) => effect.type === 'opt-out-webhook');
     // R6: a reply effect only ever goes to someone the gate allows.
-    if (replies.length > 0) expect(sendGate(outcome.state, { kind: 'trigger-reply' }).allowed).toBe(true);
+    if (replies.length > 0)
+      expect(sendGate(outcome.state, { kind: 'trigger-reply' }).allowed).toBe(true);
     // R5: at most one reply per inbound text.
     expect(replies.length).toBeLessThanOrEqual(1);
     // R10: every webhook says an opt-out that the state shows.
@@ -141,7 +142,9 @@ class EventCommand implements fc.Command<Model, Real> {
           }
           model.last = 'in';
           if (intent.kind === 'trigger') this.applyTriggerLists(model, intent.triggerId);
-          const rule = TRIGGERS.find((trigger) => intent.kind === 'trigger' && trigger.id === intent.triggerId);
+          const rule = TRIGGERS.find(
+            (trigger) => intent.kind === 'trigger' && trigger.id === intent.triggerId,
+          );
           expect(replies).toHaveLength(rule?.reply ? 1 : 0);
         }
         return;
@@ -150,15 +153,23 @@ class EventCommand implements fc.Command<Model, Real> {
         // R9.
         model.last = 'out';
         expect(outcome.state.optOut?.source).toBe('carrier');
-        expect(outcome.effects.some((effect) => effect.type === 'notice' && effect.text.includes('START'))).toBe(true);
+        expect(
+          outcome.effects.some(
+            (effect) => effect.type === 'notice' && effect.text.includes('START'),
+          ),
+        ).toBe(true);
         return;
       case 'opt-out-link':
         model.last = 'out';
-        expect(webhooks).toEqual([{ type: 'opt-out-webhook', timestamp: this.now, source: 'link' }]);
+        expect(webhooks).toEqual([
+          { type: 'opt-out-webhook', timestamp: this.now, source: 'link' },
+        ]);
         return;
       case 'block':
         if (!model.blocked && model.last === 'in') {
-          expect(webhooks).toEqual([{ type: 'opt-out-webhook', timestamp: this.now, source: 'blocked' }]);
+          expect(webhooks).toEqual([
+            { type: 'opt-out-webhook', timestamp: this.now, source: 'blocked' },
+          ]);
         }
         model.blocked = true;
         model.last = 'out';
@@ -171,7 +182,13 @@ class EventCommand implements fc.Command<Model, Real> {
         // R4: the note and the person are in the history.
         if (model.last === 'out') {
           expect(outcome.history).toEqual([
-            { at: this.now, actor: event.by, change: 'opted-in', source: 'manual', text: event.note.trim() },
+            {
+              at: this.now,
+              actor: event.by,
+              change: 'opted-in',
+              source: 'manual',
+              text: event.note.trim(),
+            },
           ]);
         }
         model.last = 'in';
@@ -207,28 +224,56 @@ class EventCommand implements fc.Command<Model, Real> {
 }
 
 const user = fc.constantFrom(AGENT, SUPERVISOR, ADMIN);
-const note = fc.oneof(fc.constant(''), fc.constant('  '), fc.constant('asked on the phone 23 Nov'), fc.string());
+const note = fc.oneof(
+  fc.constant(''),
+  fc.constant('  '),
+  fc.constant('asked on the phone 23 Nov'),
+  fc.string(),
+);
 
 /** Inbound texts from every class the classifier knows, plus arbitrary text. */
 const body = fc.oneof(
-  fc.constantFrom('STOP', 'stop please', 'Unsubscribe', 'please stop texting me', 'ＳＴＯＰ', 'end it', 'opt-out'),
+  fc.constantFrom(
+    'STOP',
+    'stop please',
+    'Unsubscribe',
+    'please stop texting me',
+    'ＳＴＯＰ',
+    'end it',
+    'opt-out',
+  ),
   fc.constantFrom('START', 'unstop', 'YES'),
   fc.constantFrom('HELP', 'info', 'OPTOUT'),
-  fc.constantFrom('Cancel my appointment', 'Can you stop by at 3?', 'Thanks!', 'enough with the texts'),
+  fc.constantFrom(
+    'Cancel my appointment',
+    'Can you stop by at 3?',
+    'Thanks!',
+    'enough with the texts',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
 );
 
 const at = fc
-  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T23:59:59Z'), noInvalidDate: true })
+  .date({
+    min: new Date('2020-01-01T00:00:00Z'),
+    max: new Date('2035-12-31T23:59:59Z'),
+    noInvalidDate: true,
+  })
   .map((date) => date.toISOString());
 
 const event: fc.Arbitrary<ConsentEvent> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ type: fc.constant('inbound' as const), body, messageId: fc.uuid() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ type: fc.constant('inbound' as const), body, messageId: fc.uuid() }),
+  },
   fc.record({ type: fc.constant('carrier-refusal' as const), code: fc.constant('21610') }),
   fc.constant({ type: 'opt-out-link' as const }),
   { weight: 2, arbitrary: fc.record({ type: fc.constant('block' as const), by: user }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('unblock' as const), by: user }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('manual-opt-in' as const), by: user, note }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('manual-opt-in' as const), by: user, note }),
+  },
   fc.record({ type: fc.constant('manual-opt-out' as const), by: user }),
   fc.record({
     type: fc.constant('list-toggle' as const),
@@ -256,10 +301,9 @@ const event: fc.Arbitrary<ConsentEvent> = fc.oneof(
 test('any sequence of events keeps R1–R6, R9 and R11, and the gate refuses after an opt-out or block', () => {
   fc.assert(
     fc.property(
-      fc.commands(
-        [fc.tuple(event, at).map(([anEvent, now]) => new EventCommand(anEvent, now))],
-        { maxCommands: 40 },
-      ),
+      fc.commands([fc.tuple(event, at).map(([anEvent, now]) => new EventCommand(anEvent, now))], {
+        maxCommands: 40,
+      }),
       (commands) => {
         const setup = () => ({
           model: { blocked: false, last: 'in' as const, lists: new Set<string>() } as Model,

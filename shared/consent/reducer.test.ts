@@ -25,7 +25,12 @@ describe('R1: STOP opts out of everything', () => {
   test('opts out, records the word and the text, fires the webhook, sends no reply', () => {
     const outcome = apply({ ...INITIAL_CONSENT, lists: ['marketing'] }, inbound('Stop please'));
     expect(outcome.state).toMatchObject({ optedIn: false, blocked: false, lists: ['marketing'] });
-    expect(outcome.state.optOut).toEqual({ at: NOW, source: 'keyword', word: 'STOP', text: 'Stop please' });
+    expect(outcome.state.optOut).toEqual({
+      at: NOW,
+      source: 'keyword',
+      word: 'STOP',
+      text: 'Stop please',
+    });
     expect(outcome.history).toEqual([
       {
         at: NOW,
@@ -36,7 +41,11 @@ describe('R1: STOP opts out of everything', () => {
         text: 'Stop please',
       },
     ]);
-    expect(outcome.effects).toContainEqual({ type: 'opt-out-webhook', timestamp: NOW, source: 'keyword' });
+    expect(outcome.effects).toContainEqual({
+      type: 'opt-out-webhook',
+      timestamp: NOW,
+      source: 'keyword',
+    });
     expect(effectTypes(outcome)).not.toContain('reply');
     expect(outcome.effects).toContainEqual({
       type: 'notice',
@@ -47,11 +56,17 @@ describe('R1: STOP opts out of everything', () => {
   test('a plain request to stop texting opts out too', () => {
     const outcome = apply(INITIAL_CONSENT, inbound('please stop texting me'));
     expect(outcome.state.optedIn).toBe(false);
-    expect(outcome.state.optOut).toEqual({ at: NOW, source: 'keyword', text: 'please stop texting me' });
+    expect(outcome.state.optOut).toEqual({
+      at: NOW,
+      source: 'keyword',
+      text: 'please stop texting me',
+    });
   });
 
   test('opt-out beats a trigger: no help reply for a text that is both', () => {
-    const triggers = [{ ...CONTEXT.triggers[0]!, keywords: ['HELP', 'STOP'] }];
+    const triggers = CONTEXT.triggers.map((rule) =>
+      rule.id === 'help' ? { ...rule, keywords: ['HELP', 'STOP'] } : rule,
+    );
     const result = applyInbound(INITIAL_CONSENT, inbound('stop'), { ...CONTEXT, triggers });
     expect(result.intent.kind).toBe('opt-out');
     expect(effectTypes(result)).not.toContain('reply');
@@ -76,7 +91,11 @@ describe('R2: any new inbound text opts back in', () => {
 
   test('START opts back in with source keyword', () => {
     const outcome = apply(optedOut, inbound('START'));
-    expect(outcome.history[0]).toMatchObject({ change: 'opted-in', source: 'keyword', word: 'START' });
+    expect(outcome.history[0]).toMatchObject({
+      change: 'opted-in',
+      source: 'keyword',
+      word: 'START',
+    });
   });
 
   test('a text from a contact who is opted in changes nothing', () => {
@@ -85,7 +104,11 @@ describe('R2: any new inbound text opts back in', () => {
   });
 
   test('a possible opt-out still opts back in, and is flagged for the agent', () => {
-    const result = applyInbound(optedOut, inbound('enough with these texts already, I mean it'), CONTEXT);
+    const result = applyInbound(
+      optedOut,
+      inbound('enough with these texts already, I mean it'),
+      CONTEXT,
+    );
     expect(result.intent).toMatchObject({ kind: 'message', possibleOptOut: true });
     expect(result.state.optedIn).toBe(true);
   });
@@ -98,7 +121,11 @@ describe('R3: blocked contacts', () => {
     expect(outcome.state.optOut).toMatchObject({ source: 'blocked', by: 'Sam' });
     expect(outcome.history.map((entry) => entry.change)).toEqual(['blocked', 'opted-out']);
     expect(outcome.history[0]).toMatchObject({ text: 'abusive', actor: SUPERVISOR });
-    expect(outcome.effects).toContainEqual({ type: 'opt-out-webhook', timestamp: NOW, source: 'blocked' });
+    expect(outcome.effects).toContainEqual({
+      type: 'opt-out-webhook',
+      timestamp: NOW,
+      source: 'blocked',
+    });
   });
 
   test('only supervisors and admins may block or unblock', () => {
@@ -125,28 +152,49 @@ describe('R3: blocked contacts', () => {
     ).toEqual({ ok: false, error: { code: 'unblock-first', message: 'Unblock first' } });
     const unblocked = apply(blocked, { type: 'unblock', by: SUPERVISOR }).state;
     expect(unblocked).toMatchObject({ blocked: false, optedIn: false });
-    expect(sendGate(unblocked, { kind: 'reply' })).toMatchObject({ allowed: false, code: 'opted-out' });
+    expect(sendGate(unblocked, { kind: 'reply' })).toMatchObject({
+      allowed: false,
+      code: 'opted-out',
+    });
   });
 });
 
 describe('R4: manual opt-in needs express consent', () => {
   test('without a note it is refused', () => {
-    const result = applyConsentEvent(optedOut, { type: 'manual-opt-in', by: AGENT, note: '   ' }, CONTEXT);
+    const result = applyConsentEvent(
+      optedOut,
+      { type: 'manual-opt-in', by: AGENT, note: '   ' },
+      CONTEXT,
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'note-required' } });
   });
 
   test('with a note it is kept in the history with the agent and the time', () => {
-    const outcome = apply(optedOut, { type: 'manual-opt-in', by: AGENT, note: ' asked on the phone 23 Nov ' });
+    const outcome = apply(optedOut, {
+      type: 'manual-opt-in',
+      by: AGENT,
+      note: ' asked on the phone 23 Nov ',
+    });
     expect(outcome.state.optedIn).toBe(true);
     expect(outcome.history).toEqual([
-      { at: NOW, actor: AGENT, change: 'opted-in', source: 'manual', text: 'asked on the phone 23 Nov' },
+      {
+        at: NOW,
+        actor: AGENT,
+        change: 'opted-in',
+        source: 'manual',
+        text: 'asked on the phone 23 Nov',
+      },
     ]);
   });
 
   test('unchecking needs no note and fires the webhook (source manual)', () => {
     const outcome = apply(INITIAL_CONSENT, { type: 'manual-opt-out', by: AGENT });
     expect(outcome.state.optOut).toMatchObject({ source: 'manual', by: 'Ana' });
-    expect(outcome.effects).toContainEqual({ type: 'opt-out-webhook', timestamp: NOW, source: 'manual' });
+    expect(outcome.effects).toContainEqual({
+      type: 'opt-out-webhook',
+      timestamp: NOW,
+      source: 'manual',
+    });
   });
 });
 
@@ -168,7 +216,11 @@ describe('R5: triggers', () => {
     const outcome = apply({ ...INITIAL_CONSENT, lists: ['marketing', 'vip'] }, inbound('OPTOUT'));
     expect(outcome.state).toMatchObject({ optedIn: true, lists: ['marketing-opt-out', 'vip'] });
     expect(outcome.effects.filter((effect) => effect.type === 'reply')).toHaveLength(1);
-    expect(outcome.effects).toContainEqual({ type: 'lists', add: ['marketing-opt-out'], remove: ['marketing'] });
+    expect(outcome.effects).toContainEqual({
+      type: 'lists',
+      add: ['marketing-opt-out'],
+      remove: ['marketing'],
+    });
     expect(outcome.history.map((entry) => entry.change)).toEqual(['list-removed', 'list-added']);
     expect(sendGate(outcome.state, { kind: 'reply' }).allowed).toBe(true);
   });
@@ -189,7 +241,11 @@ describe('R5: triggers', () => {
   });
 
   test('an unknown trigger is refused', () => {
-    const result = applyConsentEvent(INITIAL_CONSENT, { type: 'trigger-fired', triggerId: 'nope', messageId: 'm' }, CONTEXT);
+    const result = applyConsentEvent(
+      INITIAL_CONSENT,
+      { type: 'trigger-fired', triggerId: 'nope', messageId: 'm' },
+      CONTEXT,
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'unknown-trigger' } });
   });
 });
@@ -198,29 +254,59 @@ describe('R8 and R9: the opt-out link and the carrier', () => {
   test('the opt-out link opts out with source link', () => {
     const outcome = apply(INITIAL_CONSENT, { type: 'opt-out-link' });
     expect(outcome.state.optOut).toMatchObject({ source: 'link' });
-    expect(outcome.effects).toContainEqual({ type: 'opt-out-webhook', timestamp: NOW, source: 'link' });
+    expect(outcome.effects).toContainEqual({
+      type: 'opt-out-webhook',
+      timestamp: NOW,
+      source: 'link',
+    });
   });
 
   test('a carrier refusal opts out (source carrier) and tells the agent about START', () => {
-    const outcome = apply(INITIAL_CONSENT, { type: 'carrier-refusal', code: '21610', messageId: 'out-1' });
+    const outcome = apply(INITIAL_CONSENT, {
+      type: 'carrier-refusal',
+      code: '21610',
+      messageId: 'out-1',
+    });
     expect(outcome.state.optOut).toEqual({ at: NOW, source: 'carrier', carrierCode: '21610' });
-    expect(outcome.history[0]).toMatchObject({ actor: { kind: 'carrier' }, source: 'carrier', carrierCode: '21610' });
+    expect(outcome.history[0]).toMatchObject({
+      actor: { kind: 'carrier' },
+      source: 'carrier',
+      carrierCode: '21610',
+    });
     expect(outcome.effects).toContainEqual(
-      expect.objectContaining({ type: 'notice', text: expect.stringContaining('must text START') as unknown }),
+      expect.objectContaining({
+        type: 'notice',
+        text: expect.stringContaining('must text START') as unknown,
+      }),
     );
   });
 });
 
 describe('R11: lists and imports', () => {
   test('agents toggle lists, and each change is in the history', () => {
-    const added = apply(INITIAL_CONSENT, { type: 'list-toggle', by: AGENT, listId: 'vip', member: true });
+    const added = apply(INITIAL_CONSENT, {
+      type: 'list-toggle',
+      by: AGENT,
+      listId: 'vip',
+      member: true,
+    });
     expect(added.state.lists).toEqual(['vip']);
     expect(added.history).toEqual([
       { at: NOW, actor: AGENT, change: 'list-added', source: 'manual', listId: 'vip' },
     ]);
-    const again = apply(added.state, { type: 'list-toggle', by: AGENT, listId: 'vip', member: true });
+    const again = apply(added.state, {
+      type: 'list-toggle',
+      by: AGENT,
+      listId: 'vip',
+      member: true,
+    });
     expect(again.history).toEqual([]);
-    const removed = apply(added.state, { type: 'list-toggle', by: AGENT, listId: 'vip', member: false });
+    const removed = apply(added.state, {
+      type: 'list-toggle',
+      by: AGENT,
+      listId: 'vip',
+      member: false,
+    });
     expect(removed.state.lists).toEqual([]);
   });
 
@@ -240,13 +326,28 @@ describe('R11: lists and imports', () => {
   });
 
   test('importing into the Opt-Out List opts out with source import', () => {
-    const outcome = apply(INITIAL_CONSENT, { type: 'import-row', by: AGENT, lists: [], intoOptOutList: true });
+    const outcome = apply(INITIAL_CONSENT, {
+      type: 'import-row',
+      by: AGENT,
+      lists: [],
+      intoOptOutList: true,
+    });
     expect(outcome.state.optOut).toMatchObject({ source: 'import', by: 'Ana' });
-    expect(outcome.effects).toContainEqual({ type: 'opt-out-webhook', timestamp: NOW, source: 'import' });
+    expect(outcome.effects).toContainEqual({
+      type: 'opt-out-webhook',
+      timestamp: NOW,
+      source: 'import',
+    });
   });
 
   test('a row that says not opted in opts out', () => {
-    const outcome = apply(INITIAL_CONSENT, { type: 'import-row', by: AGENT, optedIn: false, lists: [], intoOptOutList: false });
+    const outcome = apply(INITIAL_CONSENT, {
+      type: 'import-row',
+      by: AGENT,
+      optedIn: false,
+      lists: [],
+      intoOptOutList: false,
+    });
     expect(outcome.state.optedIn).toBe(false);
   });
 });

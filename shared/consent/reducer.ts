@@ -97,7 +97,8 @@ class Outcome {
 
 const unchanged = (state: ConsentState): ConsentOutcome => ({ state, history: [], effects: [] });
 
-const mayBlock = (actor: UserActor): boolean => actor.role === 'supervisor' || actor.role === 'admin';
+const mayBlock = (actor: UserActor): boolean =>
+  actor.role === 'supervisor' || actor.role === 'admin';
 
 const noted = (note: string | undefined): { text?: string } =>
   note !== undefined && note.trim() !== '' ? { text: note.trim() } : {};
@@ -201,22 +202,38 @@ export function applyConsentEvent(
 
     case 'block':
       if (!mayBlock(event.by)) {
-        return fail({ code: 'not-allowed', message: 'Only supervisors and admins can block a contact.' });
+        return fail({
+          code: 'not-allowed',
+          message: 'Only supervisors and admins can block a contact.',
+        });
       }
       if (state.blocked) return ok(unchanged(state));
       outcome.state = { ...outcome.state, blocked: true };
-      outcome.history.push({ at: context.now, actor: event.by, change: 'blocked', ...noted(event.note) });
+      outcome.history.push({
+        at: context.now,
+        actor: event.by,
+        change: 'blocked',
+        ...noted(event.note),
+      });
       if (state.optedIn) outcome.optOut({ source: 'blocked', by: event.by.name }, event.by);
       return ok(outcome.done());
 
     case 'unblock':
       if (!mayBlock(event.by)) {
-        return fail({ code: 'not-allowed', message: 'Only supervisors and admins can unblock a contact.' });
+        return fail({
+          code: 'not-allowed',
+          message: 'Only supervisors and admins can unblock a contact.',
+        });
       }
       if (!state.blocked) return ok(unchanged(state));
       // R3: unblocking leaves them opted out.
       outcome.state = { ...outcome.state, blocked: false };
-      outcome.history.push({ at: context.now, actor: event.by, change: 'unblocked', ...noted(event.note) });
+      outcome.history.push({
+        at: context.now,
+        actor: event.by,
+        change: 'unblocked',
+        ...noted(event.note),
+      });
       return ok(outcome.done());
 
     case 'manual-opt-in': {

@@ -10,13 +10,110 @@
 const alt = (...options: readonly string[]): string => `(?:${options.join('|')})`;
 const opt = (pattern: string): string => `(?: ${pattern})?`;
 
-const FILLER = alt('please', 'pls', 'plz', 'now', 'right now', 'thanks', 'thank you', 'thx', 'ty', 'ok', 'okay', 'just', 'kindly', 'hi', 'hello', 'hey', 'sorry');
-const SEND_VERB = alt('text', 'texting', 'txt', 'txting', 'message', 'messaging', 'msg', 'msging', 'sms', 'smsing', 'contact', 'contacting', 'call', 'calling', 'send', 'sending', 'spam', 'spamming', 'bother', 'bothering');
+const FILLER = alt(
+  'please',
+  'pls',
+  'plz',
+  'now',
+  'right now',
+  'thanks',
+  'thank you',
+  'thx',
+  'ty',
+  'ok',
+  'okay',
+  'just',
+  'kindly',
+  'hi',
+  'hello',
+  'hey',
+  'sorry',
+);
+const SEND_VERB = alt(
+  'text',
+  'texting',
+  'txt',
+  'txting',
+  'message',
+  'messaging',
+  'msg',
+  'msging',
+  'sms',
+  'smsing',
+  'contact',
+  'contacting',
+  'call',
+  'calling',
+  'send',
+  'sending',
+  'spam',
+  'spamming',
+  'bother',
+  'bothering',
+);
 const RECIPIENT = alt('me', 'us', 'this number', 'my number', 'my phone');
-const DETERMINER = alt('the', 'these', 'those', 'your', 'all', 'all the', 'all these', 'all your', 'any', 'any more', 'this', 'those', 'all of your', 'all of these');
-const SENDS = alt('texts?', 'txts?', 'messages?', 'msgs?', 'text messages?', 'sms', 'smss', 'promotions?', 'promos?', 'marketing', 'ads', 'offers', 'alerts', 'reminders', 'notifications', 'spam', 'stuff', 'this', 'them');
-const AGAIN = alt('anymore', 'any more', 'again', 'ever again', 'no more', 'any longer', 'from now on');
-const LIST = alt('list', 'lists', 'mailing list', 'texting list', 'text list', 'sms list', 'contact list', 'marketing list', 'database', 'system', 'texts', 'messages', 'marketing', 'alerts');
+const DETERMINER = alt(
+  'the',
+  'these',
+  'those',
+  'your',
+  'all',
+  'all the',
+  'all these',
+  'all your',
+  'any',
+  'any more',
+  'this',
+  'those',
+  'all of your',
+  'all of these',
+);
+const SENDS = alt(
+  'texts?',
+  'txts?',
+  'messages?',
+  'msgs?',
+  'text messages?',
+  'sms',
+  'smss',
+  'promotions?',
+  'promos?',
+  'marketing',
+  'ads',
+  'offers',
+  'alerts',
+  'reminders',
+  'notifications',
+  'spam',
+  'stuff',
+  'this',
+  'them',
+);
+const AGAIN = alt(
+  'anymore',
+  'any more',
+  'again',
+  'ever again',
+  'no more',
+  'any longer',
+  'from now on',
+);
+const LIST = alt(
+  'list',
+  'lists',
+  'mailing list',
+  'texting list',
+  'text list',
+  'sms list',
+  'contact list',
+  'marketing list',
+  'database',
+  'system',
+  'texts',
+  'messages',
+  'marketing',
+  'alerts',
+);
 const FROM_LIST = `from ${DETERMINER} ${LIST}`;
 
 const REQUESTS = [
@@ -48,10 +145,7 @@ const REQUESTS = [
   `${alt("i'd", "we'd")} like to ${alt('unsubscribe', 'opt out', `be removed${opt(FROM_LIST)}`)}`,
 ];
 
-const REQUEST_PATTERN = new RegExp(
-  `^(?:${FILLER} )*${alt(...REQUESTS)}(?: ${FILLER})*$`,
-  'u',
-);
+const REQUEST_PATTERN = new RegExp(`^(?:${FILLER} )*${alt(...REQUESTS)}(?: ${FILLER})*$`, 'u');
 
 /** True when the whole text, filler aside, is a plain request to stop texting. */
 export function isStopRequest(words: readonly string[]): boolean {

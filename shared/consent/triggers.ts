@@ -66,7 +66,13 @@ export function lintTriggerKeyword(
 ): KeywordProblem[] {
   const folded = foldText(keyword);
   if (folded === '') {
-    return [{ severity: 'error', code: 'empty', message: 'A keyword needs at least one letter or digit.' }];
+    return [
+      {
+        severity: 'error',
+        code: 'empty',
+        message: 'A keyword needs at least one letter or digit.',
+      },
+    ];
   }
   const shown = folded.toUpperCase();
   // Whatever the classifier would read as an opt-out with no triggers claiming

@@ -24,7 +24,6 @@ export const DEFAULT_TRIGGERS: readonly Trigger[] = [
   { id: 'optout', keywords: ['OPTOUT'] },
 ];
 
-
 export type Role = 'agent' | 'supervisor' | 'admin';
 
 /** A person using Textdesk. */
@@ -117,12 +116,7 @@ export type ConsentEvent =
   | { readonly type: 'trigger-fired'; readonly triggerId: string; readonly messageId: string };
 
 export type ConsentChange =
-  | 'opted-out'
-  | 'opted-in'
-  | 'blocked'
-  | 'unblocked'
-  | 'list-added'
-  | 'list-removed';
+  'opted-out' | 'opted-in' | 'blocked' | 'unblocked' | 'list-added' | 'list-removed';
 
 /** One entry of the append-only consent history (R12). */
 export type ConsentHistoryEntry = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Failure, Result } from '../result';
+import type { Result } from '../result';
 import type { IpcMethod } from './channels';
 
 /**
@@ -28,7 +28,7 @@ export const ipcContract = {
 
 export type IpcInput<M extends IpcMethod> = z.input<(typeof ipcContract)[M]['input']>;
 export type IpcOutput<M extends IpcMethod> = z.output<(typeof ipcContract)[M]['output']>;
-export type IpcResult<M extends IpcMethod> = Result<IpcOutput<M>, Failure>;
+export type IpcResult<M extends IpcMethod> = Result<IpcOutput<M>>;
 
 /** What main implements: one handler per method, given parsed input. */
 export type IpcHandlers = {
