@@ -37,12 +37,40 @@ const phrases = (entries: readonly string[]): Phrase[] => entries.map((entry) =>
 
 const OPT_OUT = phrases(OPT_OUT_WORDS);
 const CLAIMABLE = phrases(CLAIMABLE_OPT_OUT_WORDS);
+const OPT_OUT_UNCLAIMED = [...OPT_OUT, ...CLAIMABLE];
 const FILLER = phrases(FILLER_WORDS);
 const OPT_IN = phrases(OPT_IN_WORDS);
 const OPT_IN_FILLER = phrases([...FILLER_WORDS, ...OPT_IN_FILLER_WORDS]);
 const CUES = phrases(STOP_CUES);
 const NEGATIONS = phrases(STOP_NEGATIONS);
 const TEXTING = new Set<string>(TEXTING_CUES);
+
+interface KeywordMatch {
+  readonly triggerId: string;
+  readonly keyword: string;
+}
+
+// Folding keywords costs more than reading the text; an account's trigger
+// list is reused for every text, so fold it once. The first trigger to name
+// a keyword keeps it.
+const keywordIndexes = new WeakMap<readonly Trigger[], ReadonlyMap<string, KeywordMatch>>();
+
+function keywordIndex(triggers: readonly Trigger[]): ReadonlyMap<string, KeywordMatch> {
+  let index = keywordIndexes.get(triggers);
+  if (index === undefined) {
+    const built = new Map<string, KeywordMatch>();
+    for (const trigger of triggers) {
+      for (const keyword of trigger.keywords) {
+        const folded = foldText(keyword);
+        if (folded !== '' && !built.has(folded))
+          built.set(folded, { triggerId: trigger.id, keyword });
+      }
+    }
+    index = built;
+    keywordIndexes.set(triggers, index);
+  }
+  return index;
+}
 
 function phraseAt(words: readonly string[], at: number, phrase: Phrase): boolean {
   return phrase.every((word, offset) => words[at + offset] === word);
@@ -112,8 +140,10 @@ export function classifyInbound(
   const folded = foldText(normalized);
   const words = wordsOf(folded);
 
-  const claimed = new Set(triggers.flatMap((trigger) => trigger.keywords.map(foldText)));
-  const optOutWords = [...OPT_OUT, ...CLAIMABLE.filter((word) => !claimed.has(word.join(' ')))];
+  const keywords = keywordIndex(triggers);
+  const optOutWords = CLAIMABLE.some((word) => keywords.has(word.join(' ')))
+    ? OPT_OUT
+    : OPT_OUT_UNCLAIMED;
   const optOutWord = keywordWithFiller(words, optOutWords, FILLER);
   if (optOutWord !== null) {
     return { kind: 'opt-out', match: 'keyword', word: optOutWord.toUpperCase(), normalized };
@@ -127,13 +157,9 @@ export function classifyInbound(
     return { kind: 'opt-in', word: optInWord.toUpperCase(), normalized };
   }
 
-  if (folded !== '') {
-    for (const trigger of triggers) {
-      const keyword = trigger.keywords.find((candidate) => foldText(candidate) === folded);
-      if (keyword !== undefined) {
-        return { kind: 'trigger', triggerId: trigger.id, keyword, normalized };
-      }
-    }
+  const match = folded === '' ? undefined : keywords.get(folded);
+  if (match !== undefined) {
+    return { kind: 'trigger', triggerId: match.triggerId, keyword: match.keyword, normalized };
   }
 
   return { kind: 'message', possibleOptOut: looksLikeStop(words), normalized };
