@@ -10,6 +10,9 @@ import {
   OPT_OUT_WORDS,
   STOP_CUES,
   STOP_NEGATIONS,
+  STOP_NOUN_BEFORE,
+  STOP_VERB_AFTER,
+  STRONG_OPT_OUT_WORDS,
   TEXTING_CUES,
 } from './vocabulary';
 
@@ -43,7 +46,11 @@ const OPT_IN = phrases(OPT_IN_WORDS);
 const OPT_IN_FILLER = phrases([...FILLER_WORDS, ...OPT_IN_FILLER_WORDS]);
 const CUES = phrases(STOP_CUES);
 const NEGATIONS = phrases(STOP_NEGATIONS);
+const STRONG = phrases(STRONG_OPT_OUT_WORDS);
+const NOUN_BEFORE = new Set<string>(STOP_NOUN_BEFORE);
+const VERB_AFTER = new Set<string>(STOP_VERB_AFTER);
 const TEXTING = new Set<string>(TEXTING_CUES);
+const NEGATION_REACH = 3;
 
 interface KeywordMatch {
   readonly triggerId: string;
@@ -110,17 +117,45 @@ function keywordWithFiller(
   /* eslint-enable @typescript-eslint/prefer-nullish-coalescing */
 }
 
+/** A negation up to three words before the cue at `at`. */
 function negatedAt(words: readonly string[], at: number): boolean {
-  return NEGATIONS.some(
-    (negation) => at >= negation.length && phraseAt(words, at - negation.length, negation),
+  for (let start = Math.max(0, at - NEGATION_REACH - 1); start < at; start += 1) {
+    if (
+      NEGATIONS.some(
+        (negation) => start + negation.length <= at && phraseAt(words, start, negation),
+      )
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** "bus stop", "stop by": stop as a noun or an everyday verb, not a request. */
+function everydayStop(words: readonly string[], at: number): boolean {
+  return (
+    words[at] === 'stop' &&
+    (NOUN_BEFORE.has(words[at - 1] ?? '') || VERB_AFTER.has(words[at + 1] ?? ''))
   );
 }
 
+const CLAUSE_BREAK = /[.!?;,:\n\u3002\uFF01\uFF1F\uFF0C]+/u;
+
 /** Looks like a request to stop, but not clearly: the agent should confirm. */
-function looksLikeStop(words: readonly string[]): boolean {
+function looksLikeStop(normalized: string, words: readonly string[]): boolean {
+  // A clear opt-out word standing as a clause of its own: "who is this? STOP".
+  const clauses = normalized.split(CLAUSE_BREAK);
+  if (
+    clauses.length > 1 &&
+    clauses.some((clause) => keywordWithFiller(wordsOf(foldText(clause)), STRONG, FILLER) !== null)
+  ) {
+    return true;
+  }
   let cue = false;
   for (let at = 0; at < words.length && !cue; at += 1) {
-    cue = CUES.some((phrase) => phraseAt(words, at, phrase) && !negatedAt(words, at));
+    cue = CUES.some(
+      (phrase) => phraseAt(words, at, phrase) && !negatedAt(words, at) && !everydayStop(words, at),
+    );
   }
   return cue && (words.length <= 3 || words.some((word) => TEXTING.has(word)));
 }
@@ -162,5 +197,5 @@ export function classifyInbound(
     return { kind: 'trigger', triggerId: match.triggerId, keyword: match.keyword, normalized };
   }
 
-  return { kind: 'message', possibleOptOut: looksLikeStop(words), normalized };
+  return { kind: 'message', possibleOptOut: looksLikeStop(normalized, words), normalized };
 }

@@ -89,6 +89,21 @@ const SENDS = alt(
   'this',
   'them',
 );
+// Nouns only, for "no texts please", where "no this" would mean nothing.
+const SEND_NOUNS = alt(
+  'texts?',
+  'txts?',
+  'messages?',
+  'msgs?',
+  'text messages?',
+  'sms',
+  'promotions?',
+  'promos?',
+  'marketing',
+  'ads',
+  'offers',
+  'alerts',
+);
 const AGAIN = alt(
   'anymore',
   'any more',
@@ -114,13 +129,15 @@ const LIST = alt(
   'marketing',
   'alerts',
 );
-const FROM_LIST = `from ${DETERMINER} ${LIST}`;
+const FROM_LIST = `from${opt(DETERMINER)} ${LIST}`;
 
 const REQUESTS = [
   // stop texting me (anymore), stop sending me these texts, quit messaging me
   `${alt('stop', 'quit', 'cease')} ${SEND_VERB}${opt(RECIPIENT)}${opt(`${DETERMINER} ${SENDS}`)}${opt(SENDS)}${opt(AGAIN)}`,
-  // stop the texts, stop all messages
-  `${alt('stop', 'quit', 'cease', 'end')}${opt(DETERMINER)} ${SENDS}`,
+  // stop the texts, stop all messages, cancel texts
+  `${alt('stop', 'quit', 'cease', 'end', 'cancel', 'revoke')}${opt(DETERMINER)} ${SENDS}`,
+  // opt out of texts
+  `opt out${opt(`of${opt(DETERMINER)} ${alt(LIST, SENDS)}`)}`,
   // unsubscribe me (from your list)
   `unsubscribe${opt(RECIPIENT)}${opt(FROM_LIST)}`,
   // remove me (from your list)
@@ -129,10 +146,13 @@ const REQUESTS = [
   `take ${RECIPIENT} off${opt('of')}${opt(DETERMINER)} ${LIST}`,
   // opt me out, sign me out
   `${alt('opt', 'sign')} ${RECIPIENT} out${opt(FROM_LIST)}`,
-  // don't text me anymore, do not contact me, never message me again
-  `${alt("don't", 'dont', 'do not', 'never', 'no longer')} ${SEND_VERB} ${RECIPIENT}${opt(AGAIN)}`,
-  // no more texts
+  // don't text me anymore, do not contact me, never message me again, do not text
+  `${alt("don't", 'dont', 'do not', 'never', 'no longer')} ${SEND_VERB}${opt(RECIPIENT)}${opt(AGAIN)}`,
+  // no more texts, no texts please
   `no more ${SENDS}`,
+  `no ${SEND_NOUNS}`,
+  // I don't want these texts anymore
+  `${alt('i', 'we')} ${alt("don't", 'dont', 'do not')} want${opt(DETERMINER)} ${SENDS}${opt(AGAIN)}`,
   // I want to unsubscribe, I'd like to opt out, I wish to be removed from your list
   `${alt('i', 'we')}${opt(alt('want', 'would like', 'wish', 'need', 'demand'))}${opt("'d like")} to ${alt(
     'unsubscribe',

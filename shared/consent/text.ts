@@ -14,13 +14,17 @@ const EDGE = /^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu;
 const INNER_SPACE = /\s+/gu;
 
 function normalizeOnce(text: string): string {
-  return text
-    .replace(SPACE_LIKE_CONTROLS, ' ')
-    .replace(INVISIBLE, '')
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(EDGE, '')
-    .replace(INNER_SPACE, ' ');
+  return (
+    text
+      .replace(SPACE_LIKE_CONTROLS, ' ')
+      .replace(INVISIBLE, '')
+      // Trim before NFKC too, so a trailing ™ is dropped, not turned into "TM".
+      .replace(EDGE, '')
+      .normalize('NFKC')
+      .replace(INVISIBLE, '')
+      .replace(EDGE, '')
+      .replace(INNER_SPACE, ' ')
+  );
 }
 
 /**

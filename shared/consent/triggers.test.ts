@@ -62,11 +62,9 @@ describe('lintTriggerKeyword refuses', () => {
     expect(problems[0]?.message).toMatch(/opts a customer back in/u);
   });
 
-  // KNOWN BUG: only the bare words START and UNSTOP are refused, but the inbox reads them
-  // with filler ("START NOW") as an opt-in too, so a trigger saved with one never fires.
-  // Fix: refuse when classifyInbound(keyword, []).kind === 'opt-in'; then drop `.fails`.
-  test.fails.each(['START NOW', 'start again', 'please start', 'Unstop please'])(
-    'KNOWN BUG: %j, which the inbox reads as an opt-in, so its trigger could never fire',
+  // The inbox reads these with filler as opt-ins too, so a trigger with one would never fire.
+  test.each(['START NOW', 'start again', 'please start', 'Unstop please'])(
+    'the opt-in keyword with filler %j',
     (keyword) => {
       expect(lintTriggerKeyword(keyword)).toEqual([
         expect.objectContaining({ severity: 'error', code: 'opt-in-word' }),

@@ -2,7 +2,6 @@ import { classifyInbound } from './classify';
 import { foldText } from './text';
 import type { ListId, Trigger, TriggerRule } from './types';
 import { DEFAULT_TRIGGERS } from './types';
-import { OPT_IN_WORDS } from './vocabulary';
 
 export interface DefaultTriggerSettings {
   readonly businessName: string;
@@ -87,7 +86,7 @@ export function lintTriggerKeyword(
       },
     ];
   }
-  if ((OPT_IN_WORDS as readonly string[]).includes(folded)) {
+  if (intent.kind === 'opt-in') {
     return [
       {
         severity: 'error',

@@ -39,6 +39,27 @@ export const FILLER_WORDS = [
   'ty',
   'it',
   'all',
+  // Canadian French and Spanish courtesy around ARRET and STOP
+  'merci',
+  'svp',
+  "s'il vous plait",
+  'gracias',
+  'por favor',
+] as const;
+
+/**
+ * Opt-out words that are clear enough on their own to flag a longer text
+ * when they stand as a sentence or clause of it ("who is this? STOP").
+ */
+export const STRONG_OPT_OUT_WORDS = [
+  'stop',
+  'stopall',
+  'stop all',
+  'unsubscribe',
+  'revoke',
+  'opt out',
+  'optout',
+  'arret',
 ] as const;
 
 /** Extra filler accepted around opt-in keywords ("start again"). */
@@ -93,10 +114,50 @@ export const STOP_CUES = [
   'parem',
   'basta',
   'cancellami',
+  'no me manden',
+  'no mas',
+  'keine nachrichten',
+  'keine sms',
+  "ne m'envoyez plus",
+  'plus de messages',
+  // Chinese: 退订 and TD are the standard unsubscribe replies
+  '退订',
+  '取消订阅',
+  'td',
 ] as const;
 
-/** Words before "stop" that turn it around: "don't stop the reminders". */
+/**
+ * Words up to three places before a stop cue that turn it around: "don't
+ * stop the reminders", "I don't want to unsubscribe".
+ */
 export const STOP_NEGATIONS = ["don't", 'dont', 'do not', 'never', 'not', "won't", 'non'] as const;
+
+/** Words before "stop" that make it a noun: "bus stop", "next stop". */
+export const STOP_NOUN_BEFORE = [
+  'bus',
+  'pit',
+  'next',
+  'last',
+  'first',
+  'rest',
+  'truck',
+  'one',
+  'full',
+] as const;
+
+/** Words after "stop" that make it an everyday verb: "stop by", "stop in". */
+export const STOP_VERB_AFTER = [
+  'by',
+  'in',
+  'over',
+  'at',
+  'for',
+  'off',
+  'and',
+  'to',
+  'here',
+  'there',
+] as const;
 
 /** Words that tie a text to texting, so "stop" near them looks like a request. */
 export const TEXTING_CUES = [
@@ -125,9 +186,13 @@ export const TEXTING_CUES = [
   'bothering',
   'annoying',
   'spam',
+  'harass',
+  'harassing',
+  'harassment',
   'mensajes',
   'mensaje',
   'textos',
-  'messages',
+  'mensagens',
+  'mensagem',
   'nachrichten',
 ] as const;
