@@ -1,12 +1,15 @@
 import {
   getCountries,
+  getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberWithError,
   ParseError,
   validatePhoneNumberLength,
   type CountryCode,
-  type NumberType,
+  type PhoneNumber,
+  type PhoneNumberType,
 } from 'libphonenumber-js/max';
+import metadata from 'libphonenumber-js/metadata.max.json';
 import { fail, ok, type Result } from '../result';
 import { isShortCode } from './shortCodes';
 
@@ -16,12 +19,7 @@ export type { CountryCode };
 export type E164 = string & { readonly __brand: 'E164' };
 
 export type PhoneLineType =
-  | 'mobile'
-  | 'fixed-line'
-  | 'fixed-line-or-mobile'
-  | 'toll-free'
-  | 'voip'
-  | 'other';
+  'mobile' | 'fixed-line' | 'fixed-line-or-mobile' | 'toll-free' | 'voip' | 'other';
 
 export type Phone =
   | {
@@ -61,13 +59,40 @@ export function isCountryCode(value: string): value is CountryCode {
   return isSupportedCountry(value);
 }
 
-const LINE_TYPES: Partial<Record<NumberType & string, PhoneLineType>> = {
+const LINE_TYPES: Partial<Record<PhoneNumberType, PhoneLineType>> = {
   MOBILE: 'mobile',
   FIXED_LINE: 'fixed-line',
   FIXED_LINE_OR_MOBILE: 'fixed-line-or-mobile',
   TOLL_FREE: 'toll-free',
   VOIP: 'voip',
 };
+
+/** Two leading zeros, separators allowed between them: the "00" way of dialling abroad. */
+const LEADING_00 = /^[\s().-]*0[\s().-]*0/u;
+
+type Reading = { readonly number: PhoneNumber } | { readonly reason: string };
+
+function read(text: string, defaultCountry: CountryCode): Reading {
+  try {
+    return { number: parsePhoneNumberWithError(text, { defaultCountry, extract: false }) };
+  } catch (cause) {
+    return { reason: cause instanceof ParseError ? cause.message : 'NOT_A_NUMBER' };
+  }
+}
+
+/**
+ * The country a number belongs to, for messages. An invalid number has no
+ * country of its own, so it is named by its calling code: the account's
+ * country when the code is its own, else the code's main country (+1 is US,
+ * +44 is GB), or "+800" for codes no country owns.
+ */
+function regionOf(number: PhoneNumber, defaultCountry: CountryCode): string {
+  if (number.country !== undefined) return number.country;
+  const code = number.countryCallingCode;
+  if (code === getCountryCallingCode(defaultCountry)) return defaultCountry;
+  const main = metadata.country_calling_codes[code]?.[0];
+  return main !== undefined && isSupportedCountry(main) ? main : `+${code}`;
+}
 
 const error = (code: PhoneErrorCode, message: string): Result<never, PhoneError> =>
   fail({ code, message });
@@ -80,7 +105,10 @@ const error = (code: PhoneErrorCode, message: string): Result<never, PhoneError>
  */
 export function parsePhone(input: string, defaultCountry: CountryCode): Result<Phone, PhoneError> {
   if (!isSupportedCountry(defaultCountry)) {
-    return error('unknown-country', `“${String(defaultCountry)}” is not a country code Textdesk knows.`);
+    return error(
+      'unknown-country',
+      `“${String(defaultCountry)}” is not a country code Textdesk knows.`,
+    );
   }
   const text = input.trim().replace(/^tel:/iu, '');
   if (text === '') return error('empty', 'Enter a phone number.');
@@ -93,15 +121,26 @@ export function parsePhone(input: string, defaultCountry: CountryCode): Result<P
       ? ok({ kind: 'short-code', code: digits, country: defaultCountry })
       : null;
 
-  let parsed;
-  try {
-    parsed = parsePhoneNumberWithError(text, { defaultCountry, extract: false });
-  } catch (cause) {
+  const home = read(text, defaultCountry);
+  let reading = home;
+  if (!('number' in home) || !home.number.isValid()) {
     if (shortCode !== null) return shortCode;
-    const reason = cause instanceof ParseError ? cause.message : 'NOT_A_NUMBER';
-    switch (reason) {
+    // "0044 7911 123456": much of the world leaves the country with 00, and
+    // people type it that way from anywhere, though the US dials out with
+    // 011. Only tried when the number cannot be read at home.
+    const abroad = LEADING_00.test(text)
+      ? read(text.replace(LEADING_00, '+'), defaultCountry)
+      : null;
+    if (abroad !== null && 'number' in abroad) reading = abroad;
+  }
+
+  if (!('number' in reading)) {
+    switch (reading.reason) {
       case 'INVALID_COUNTRY':
-        return error('invalid-country-code', `${shown} does not start with a country code that exists.`);
+        return error(
+          'invalid-country-code',
+          `${shown} does not start with a country code that exists.`,
+        );
       case 'TOO_SHORT':
         return error('too-short', `${shown} is too short to be a phone number.`);
       case 'TOO_LONG':
@@ -110,22 +149,29 @@ export function parsePhone(input: string, defaultCountry: CountryCode): Result<P
         return error('not-a-number', `${shown} is not a phone number.`);
     }
   }
+  const parsed = reading.number;
   if (parsed.ext !== undefined) {
     return error('extension', `${shown} has an extension; texts cannot reach an extension.`);
   }
-  const where = parsed.country ?? defaultCountry;
   if (!parsed.isValid()) {
-    if (shortCode !== null) return shortCode;
-    const length = validatePhoneNumberLength(parsed.number, where);
-    if (length === 'TOO_SHORT') return error('too-short', `${shown} is too short for a ${where} number.`);
-    if (length === 'TOO_LONG') return error('too-long', `${shown} is too long for a ${where} number.`);
+    // Name the country the number was dialled to, not the account's: “+44 7700
+    // 900123” is not a valid GB number, whatever the account's country.
+    const where = regionOf(parsed, defaultCountry);
+    const length = validatePhoneNumberLength(parsed.number);
+    if (length === 'TOO_SHORT') {
+      return error('too-short', `${shown} is too short for a ${where} number.`);
+    }
+    if (length === 'TOO_LONG') {
+      return error('too-long', `${shown} is too long for a ${where} number.`);
+    }
     return error('invalid', `${shown} is not a valid ${where} number: no such number can exist.`);
   }
+  const type = parsed.getType();
   return ok({
     kind: 'number',
     e164: parsed.number as E164,
     country: parsed.country,
-    lineType: LINE_TYPES[parsed.getType() ?? ''] ?? 'other',
+    lineType: (type === undefined ? undefined : LINE_TYPES[type]) ?? 'other',
   });
 }
 
@@ -133,7 +179,10 @@ export function parsePhone(input: string, defaultCountry: CountryCode): Result<P
  * The E.164 form a contact is stored under. Short codes are refused: a
  * business number cannot text one.
  */
-export function normalizePhone(input: string, defaultCountry: CountryCode): Result<E164, PhoneError> {
+export function normalizePhone(
+  input: string,
+  defaultCountry: CountryCode,
+): Result<E164, PhoneError> {
   const parsed = parsePhone(input, defaultCountry);
   if (!parsed.ok) return parsed;
   if (parsed.value.kind === 'short-code') {
@@ -152,9 +201,20 @@ export function normalizePhone(input: string, defaultCountry: CountryCode): Resu
 export function formatPhone(e164: string, accountCountry?: CountryCode): string {
   try {
     const parsed = parsePhoneNumberWithError(e164);
-    return parsed.country !== undefined && parsed.country === accountCountry
-      ? parsed.formatNational()
-      : parsed.formatInternational();
+    // Same dialling code, not same country: a UK account dials Guernsey's
+    // +44 7911 mobiles as 07911 too.
+    if (
+      accountCountry !== undefined &&
+      isSupportedCountry(accountCountry) &&
+      parsed.countryCallingCode === getCountryCallingCode(accountCountry)
+    ) {
+      // Only a national form that reads back as the same number: Gabon's
+      // "05 00 00 00" is +241 05000000, not the +241 5000000 it was made from.
+      const national = parsed.formatNational();
+      const back = normalizePhone(national, accountCountry);
+      if (back.ok && back.value === parsed.number) return national;
+    }
+    return parsed.formatInternational();
   } catch {
     return e164;
   }
