@@ -439,7 +439,11 @@ const ORDINARY_WITH_OPT_OUT_WORDS: readonly ClassifyCase[] = [
   { text: "I'll stop at the pharmacy on the way", expect: 'message' },
   { text: 'It stopped raining, coming over now', expect: 'message' },
   { text: 'Non-stop flights to Denver?', expect: 'message' },
-  { text: "Cancel, I can't make it Tuesday", expect: 'message', note: 'CANCEL as a clause means the visit' },
+  {
+    text: "Cancel, I can't make it Tuesday",
+    expect: 'message',
+    note: 'CANCEL as a clause means the visit',
+  },
   { text: 'Stop in whenever you like', expect: 'message' },
   { text: 'what does STOP do?', expect: 'message', note: 'a question about the keyword' },
   {
