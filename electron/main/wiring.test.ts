@@ -1,0 +1,162 @@
+/**
+ * The Electron wiring, checked under Node with a stand-in for the `electron`
+ * module (its binary is not needed): the window's web preferences, and that
+ * the security hooks and IPC registration apply the decisions of core/.
+ */
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+
+const electron = vi.hoisted(() => {
+  const appEvents = new Map<string, ((...args: unknown[]) => void)[]>();
+  return {
+    appEvents,
+    windows: [] as { options: Record<string, unknown>; loadURL: ReturnType<typeof vi.fn> }[],
+    handlers: new Map<string, (event: unknown, input: unknown) => unknown>(),
+    openExternal: vi.fn(() => Promise.resolve()),
+    defaultSession: {
+      setPermissionRequestHandler: vi.fn(),
+      setPermissionCheckHandler: vi.fn(),
+      webRequest: { onHeadersReceived: vi.fn() },
+    },
+  };
+});
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    readonly loadURL = vi.fn(() => Promise.resolve());
+    readonly once = vi.fn();
+    constructor(readonly options: Record<string, unknown>) {
+      electron.windows.push(this);
+    }
+  }
+  return {
+    app: {
+      on: (name: string, listener: (...args: unknown[]) => void) => {
+        electron.appEvents.set(name, [...(electron.appEvents.get(name) ?? []), listener]);
+      },
+      whenReady: () => new Promise(() => undefined),
+    },
+    BrowserWindow,
+    ipcMain: {
+      handle: (channel: string, handler: (event: unknown, input: unknown) => unknown) => {
+        electron.handlers.set(channel, handler);
+      },
+    },
+    nativeTheme: { shouldUseDarkColors: false },
+    session: { defaultSession: electron.defaultSession },
+    shell: { openExternal: electron.openExternal },
+  };
+});
+
+const { createMainWindow } = await import('./window');
+const { hardenApp } = await import('./security');
+const { registerIpc } = await import('./ipc');
+
+beforeEach(() => {
+  electron.appEvents.clear();
+  electron.windows.length = 0;
+  electron.handlers.clear();
+  electron.openExternal.mockClear();
+});
+
+test('the window is created with every web preference on its safe setting', () => {
+  createMainWindow({ preload: '/app/out/preload/index.cjs' });
+  const [window] = electron.windows;
+  expect(window?.options.webPreferences).toMatchObject({
+    preload: '/app/out/preload/index.cjs',
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+  });
+  expect(window?.loadURL).toHaveBeenCalledWith('app://textdesk/index.html');
+});
+
+describe('every web contents is hardened', () => {
+  function createContents() {
+    const contents = new EventEmitter() as EventEmitter & {
+      openHandler?: (details: { url: string }) => { action: string };
+      setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => void;
+    };
+    contents.setWindowOpenHandler = (handler) => {
+      contents.openHandler = handler;
+    };
+    hardenApp({});
+    for (const listener of electron.appEvents.get('web-contents-created') ?? [])
+      listener({}, contents);
+    return contents;
+  }
+
+  function navigate(contents: EventEmitter, name: string, url: string): boolean {
+    const event = { url, preventDefault: vi.fn() };
+    contents.emit(name, event);
+    return event.preventDefault.mock.calls.length === 0;
+  }
+
+  test('navigation away from the app is prevented', () => {
+    const contents = createContents();
+    expect(navigate(contents, 'will-navigate', 'https://evil.example/')).toBe(false);
+    expect(navigate(contents, 'will-navigate', 'file:///etc/passwd')).toBe(false);
+    expect(navigate(contents, 'will-redirect', 'https://evil.example/')).toBe(false);
+    expect(navigate(contents, 'will-navigate', 'app://textdesk/index.html')).toBe(true);
+    expect(navigate(contents, 'will-attach-webview', 'app://textdesk/index.html')).toBe(false);
+  });
+
+  test('new windows are denied; an https link opens in the browser, nothing else does', () => {
+    const contents = createContents();
+    expect(contents.openHandler?.({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(electron.openExternal.mock.calls).toEqual([['https://example.com/help']]);
+  });
+
+  test('permission requests of new sessions are denied', () => {
+    hardenApp({});
+    const session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
+    for (const listener of electron.appEvents.get('session-created') ?? []) listener(session);
+    const [requestHandler] = session.setPermissionRequestHandler.mock.calls[0] as [
+      (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+    ];
+    const callback = vi.fn();
+    requestHandler({}, 'media', callback);
+    expect(callback).toHaveBeenCalledWith(false);
+    const [checkHandler] = session.setPermissionCheckHandler.mock.calls[0] as [() => boolean];
+    expect(checkHandler()).toBe(false);
+  });
+});
+
+describe('IPC registration', () => {
+  const dispatch = vi.fn(() => Promise.resolve({ ok: true as const, value: 'answered' }));
+
+  function call(channel: string, frame: { url: string } | null, isMain = true) {
+    const mainFrame = { url: 'app://textdesk/index.html' };
+    const senderFrame = frame === null ? null : isMain ? Object.assign(mainFrame, frame) : frame;
+    return electron.handlers.get(channel)?.(
+      { senderFrame, sender: { mainFrame } },
+      { text: 'STOP' },
+    );
+  }
+
+  test('answers the app’s own top-level page, and nobody else', async () => {
+    registerIpc(dispatch, {});
+    expect([...electron.handlers.keys()].sort()).toEqual(['app.info', 'consent.explain']);
+    expect(await call('consent.explain', { url: 'app://textdesk/index.html' })).toEqual({
+      ok: true,
+      value: 'answered',
+    });
+    expect(dispatch).toHaveBeenCalledWith('consent.explain', { text: 'STOP' });
+
+    const forbidden = {
+      ok: false,
+      error: { code: 'forbidden', message: 'This page may not talk to Textdesk.' },
+    };
+    expect(await call('consent.explain', { url: 'https://evil.example/' })).toEqual(forbidden);
+    expect(await call('consent.explain', { url: 'app://textdesk/frame.html' }, false)).toEqual(
+      forbidden,
+    );
+    expect(await call('consent.explain', null)).toEqual(forbidden);
+  });
+});
