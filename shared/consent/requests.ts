@@ -7,28 +7,13 @@
  * inside a longer complaint are a *possible opt-out* for the agent to confirm.
  */
 
+import { FILLER_WORDS } from './vocabulary';
+
 const alt = (...options: readonly string[]): string => `(?:${options.join('|')})`;
 const opt = (pattern: string): string => `(?: ${pattern})?`;
 
-const FILLER = alt(
-  'please',
-  'pls',
-  'plz',
-  'now',
-  'right now',
-  'thanks',
-  'thank you',
-  'thx',
-  'ty',
-  'ok',
-  'okay',
-  'just',
-  'kindly',
-  'hi',
-  'hello',
-  'hey',
-  'sorry',
-);
+// Greetings and courtesy that surround a request: "hi, please stop texting me, thanks".
+const FILLER = alt(...FILLER_WORDS, 'ok', 'okay', 'just', 'kindly', 'hi', 'hello', 'hey', 'sorry');
 const SEND_VERB = alt(
   'text',
   'texting',
@@ -68,41 +53,31 @@ const DETERMINER = alt(
   'all of your',
   'all of these',
 );
-const SENDS = alt(
+// Nouns only, for "no texts please", where "no this" would mean nothing.
+const SEND_NOUN_LIST = [
   'texts?',
   'txts?',
   'messages?',
   'msgs?',
   'text messages?',
   'sms',
-  'smss',
   'promotions?',
   'promos?',
   'marketing',
   'ads',
   'offers',
   'alerts',
+];
+const SEND_NOUNS = alt(...SEND_NOUN_LIST);
+const SENDS = alt(
+  ...SEND_NOUN_LIST,
+  'smss',
   'reminders',
   'notifications',
   'spam',
   'stuff',
   'this',
   'them',
-);
-// Nouns only, for "no texts please", where "no this" would mean nothing.
-const SEND_NOUNS = alt(
-  'texts?',
-  'txts?',
-  'messages?',
-  'msgs?',
-  'text messages?',
-  'sms',
-  'promotions?',
-  'promos?',
-  'marketing',
-  'ads',
-  'offers',
-  'alerts',
 );
 const AGAIN = alt(
   'anymore',
