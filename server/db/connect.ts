@@ -1,0 +1,54 @@
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import pg from 'pg';
+import type { Database } from './schema';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Where the data lives, for logs: a file path or a host/database. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+// PostgreSQL's bigint (int8) arrives as a string by default; sequence numbers
+// and counts fit a JavaScript number with room to spare.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+/**
+ * Opens the database a DATABASE_URL names: `sqlite:<path>` (or `sqlite::memory:`)
+ * or `postgres://…`. SQLite runs in WAL mode with synchronous=FULL, so an
+ * acknowledged write survives a power cut.
+ */
+export function openStorage(url: string): Storage {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    const file = path === ':memory:' ? ':memory:' : resolve(path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: 20 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const parsed = new URL(url);
+    return {
+      db,
+      dialect: 'postgres',
+      location: `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`,
+      close: () => db.destroy(),
+    };
+  }
+  throw new Error(
+    `DATABASE_URL must start with sqlite: or postgres:// (got “${url.split(':')[0] ?? url}:…”).`,
+  );
+}

@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, test } from 'vitest';
+import { DIALECTS, freshStorage } from '../testing/storage';
+import type { Storage } from './connect';
+import { migrate, MIGRATIONS } from './migrate';
+
+let storage: Storage | undefined;
+afterEach(async () => {
+  await storage?.close();
+  storage = undefined;
+});
+
+const TABLES = [
+  'accounts',
+  'business_numbers',
+  'change_log',
+  'consent_history',
+  'contacts',
+  'conversation_reads',
+  'conversations',
+  'idempotency',
+  'list_members',
+  'lists',
+  'messages',
+  'opt_out_tokens',
+  'sessions',
+  'triggers',
+  'users',
+];
+
+describe.each(DIALECTS)('migrations on %s', (dialect) => {
+  test('an empty database is brought to the latest schema, and a second run does nothing', async () => {
+    storage = await freshStorage(dialect);
+    expect(await migrate(storage)).toEqual(MIGRATIONS.map(([name]) => name));
+    expect(await migrate(storage)).toEqual([]);
+    const tables = (await storage.db.introspection.getTables()).map((table) => table.name).sort();
+    expect(tables).toEqual(TABLES);
+  });
+
+  test('0001: contacts are unique per account, and messages per carrier id', async () => {
+    storage = await freshStorage(dialect);
+    await migrate(storage, '0001_initial');
+    const { db } = storage;
+    const now = new Date().toISOString();
+    await db
+      .insertInto('accounts')
+      .values({
+        id: 'a1',
+        name: 'Acme',
+        default_country: 'US',
+        support_contact: '',
+        created_at: now,
+      })
+      .execute();
+    const contact = {
+      account_id: 'a1',
+      phone: '+12015550123',
+      name: '',
+      opted_in: 1 as const,
+      blocked: 0 as const,
+      opt_out: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await db
+      .insertInto('contacts')
+      .values({ id: 'c1', ...contact })
+      .execute();
+    await expect(
+      db
+        .insertInto('contacts')
+        .values({ id: 'c2', ...contact })
+        .execute(),
+    ).rejects.toThrow(/unique|duplicate/iu);
+  });
+
+  test('a database whose history is not ours is refused', async () => {
+    storage = await freshStorage(dialect);
+    await migrate(storage);
+    await sql`insert into kysely_migration (name, timestamp) values ('0000_someone_else', '2020-01-01T00:00:00Z')`.execute(
+      storage.db,
+    );
+    await expect(migrate(storage)).rejects.toThrow(/migration/iu);
+  });
+});
+
+test('SQLite tables are STRICT: a wrong type is refused', async () => {
+  storage = await freshStorage('sqlite');
+  await migrate(storage);
+  await expect(
+    sql`insert into accounts (id, name, default_country, last_seq, created_at) values ('a', 'A', 'US', 'many', 'now')`.execute(
+      storage.db,
+    ),
+  ).rejects.toThrow(/cannot store TEXT value in INTEGER column/iu);
+});

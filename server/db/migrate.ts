@@ -1,0 +1,49 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Storage } from './connect';
+import type { MigrationFactory } from './migrations/helpers';
+import initial from './migrations/0001_initial';
+
+/**
+ * Every migration, in order. Append only: a migration that has run on some
+ * database is never edited, renamed or removed. Kysely refuses to migrate a
+ * database whose history differs from this list.
+ */
+export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFactory])[] = [
+  ['0001_initial', initial],
+];
+
+function provider(storage: Storage, upTo?: string): MigrationProvider {
+  return {
+    getMigrations: () => {
+      const migrations: Record<string, Migration> = {};
+      for (const [name, factory] of MIGRATIONS) {
+        migrations[name] = factory(storage.dialect);
+        if (name === upTo) break;
+      }
+      return Promise.resolve(migrations);
+    },
+  };
+}
+
+/**
+ * Brings the database up to date (or up to `upTo`, for migration tests),
+ * each migration in its own transaction where the database allows it.
+ * Throws with the failing migration's name.
+ */
+export async function migrate(storage: Storage, upTo?: string): Promise<string[]> {
+  const migrator = new Migrator({ db: storage.db, provider: provider(storage, upTo) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error !== undefined) {
+    const where = failed === undefined ? '' : ` (migration ${failed.migrationName})`;
+    throw new Error(
+      `Database migration failed${where}: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
+}

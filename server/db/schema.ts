@@ -1,0 +1,209 @@
+/**
+ * The tables as Kysely sees them. One schema for SQLite and PostgreSQL:
+ * ids and timestamps are text (ISO 8601, UTC, so they sort), flags are
+ * integers 0/1, structured values are JSON text.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Flag = 0 | 1;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  default_country: string;
+  support_contact: string;
+  /** The last change-log sequence number handed out; bumped in each writing transaction. */
+  last_seq: Generated<number>;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  password_hash: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the token; the token itself is only ever in the client's hands. */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface BusinessNumbersTable {
+  id: string;
+  account_id: string;
+  phone: string;
+  label: string;
+  created_at: string;
+}
+
+export interface ContactsTable {
+  id: string;
+  account_id: string;
+  phone: string;
+  name: string;
+  opted_in: Flag;
+  blocked: Flag;
+  /** JSON of the OptOutRecord in force, or null. */
+  opt_out: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ListsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  kind: 'marketing' | 'marketing-opt-out' | 'other';
+  created_at: string;
+}
+
+export interface ListMembersTable {
+  list_id: string;
+  contact_id: string;
+  added_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  account_id: string;
+  contact_id: string;
+  business_number_id: string;
+  status: 'open' | 'closed';
+  assignee_id: string | null;
+  last_activity_at: string;
+  created_at: string;
+}
+
+export interface ConversationReadsTable {
+  conversation_id: string;
+  user_id: string;
+  read_at: string;
+}
+
+export type MessageDirection = 'inbound' | 'outbound' | 'note' | 'system';
+export type MessageStatus =
+  | 'received'
+  | 'quarantined'
+  | 'queued'
+  | 'sent'
+  | 'delivered'
+  | 'undelivered'
+  | 'failed'
+  | 'refused'
+  | 'none';
+
+export interface MessagesTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  direction: MessageDirection;
+  body: string;
+  author_id: string | null;
+  carrier_id: string | null;
+  status: MessageStatus;
+  error_code: string | null;
+  error_message: string | null;
+  possible_opt_out: Flag;
+  trigger_id: string | null;
+  in_reply_to: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TriggersTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** JSON string array. */
+  keywords: string;
+  reply: string | null;
+  /** JSON string arrays of list ids. */
+  add_lists: string;
+  remove_lists: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConsentHistoryTable {
+  id: Generated<number>;
+  account_id: string;
+  contact_id: string;
+  at: string;
+  change: string;
+  source: string | null;
+  /** JSON of the Actor. */
+  actor: string;
+  text: string | null;
+  word: string | null;
+  list_id: string | null;
+  trigger_id: string | null;
+  carrier_code: string | null;
+}
+
+export interface OptOutTokensTable {
+  token_hash: string;
+  account_id: string;
+  contact_id: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+export interface ChangeLogTable {
+  account_id: string;
+  seq: number;
+  at: string;
+  /** `resource.verb`, e.g. `message.created`. */
+  type: string;
+  entity_id: string;
+  /** JSON snapshot of the entity after the change. */
+  data: string;
+}
+
+export interface IdempotencyTable {
+  account_id: string;
+  key: string;
+  user_id: string | null;
+  command: string;
+  /** JSON of the first result, returned again for a replayed key. */
+  result: string;
+  created_at: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  business_numbers: BusinessNumbersTable;
+  contacts: ContactsTable;
+  lists: ListsTable;
+  list_members: ListMembersTable;
+  conversations: ConversationsTable;
+  conversation_reads: ConversationReadsTable;
+  messages: MessagesTable;
+  triggers: TriggersTable;
+  consent_history: ConsentHistoryTable;
+  opt_out_tokens: OptOutTokensTable;
+  change_log: ChangeLogTable;
+  idempotency: IdempotencyTable;
+}
+
+export type Contact = Selectable<ContactsTable>;
+export type NewContact = Insertable<ContactsTable>;
+export type ContactUpdate = Updateable<ContactsTable>;
+export type Message = Selectable<MessagesTable>;
+export type User = Selectable<UsersTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type List = Selectable<ListsTable>;
+export type Trigger = Selectable<TriggersTable>;
