@@ -1,0 +1,111 @@
+import { EventEmitter } from 'node:events';
+import type { Carrier, OutboundText, SendResult, StatusUpdate } from './types';
+
+export interface SimulatedText {
+  readonly carrierId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly at: string;
+}
+
+interface Failure {
+  readonly code: string;
+  readonly message: string;
+  readonly optedOut: boolean;
+  /** Refused at send time, or accepted and then reported undelivered. */
+  readonly when: 'send' | 'delivery';
+}
+
+/** The failures a test or a person can ask the simulator for. */
+export const SIMULATED_FAILURES = {
+  'opted-out': {
+    code: '21610',
+    message: 'The recipient has opted out with their carrier (replied STOP).',
+    optedOut: true,
+    when: 'send',
+  },
+  unreachable: {
+    code: '30003',
+    message: 'The phone is switched off or out of coverage.',
+    optedOut: false,
+    when: 'delivery',
+  },
+  landline: {
+    code: '30006',
+    message: 'The number is a landline or cannot receive texts.',
+    optedOut: false,
+    when: 'delivery',
+  },
+} as const satisfies Record<string, Failure>;
+
+export type SimulatedFailure = keyof typeof SIMULATED_FAILURES;
+
+/**
+ * An in-process phone network: texts the business sends land in the
+ * recipient's simulated phone, with delivery receipts, and chosen numbers
+ * fail the way real ones do. `'text'` events carry every delivered text.
+ */
+export class PhoneSimulator extends EventEmitter<{ text: [SimulatedText] }> implements Carrier {
+  readonly name = 'simulator';
+  private readonly phones = new Map<string, SimulatedText[]>();
+  private readonly failures = new Map<string, Failure>();
+  private readonly statusListeners: ((update: StatusUpdate) => void)[] = [];
+  private counter = 0;
+
+  onStatus(listener: (update: StatusUpdate) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** Makes texts to `phone` fail, until cleared with null. */
+  setFailure(phone: string, failure: SimulatedFailure | null): void {
+    if (failure === null) this.failures.delete(phone);
+    else this.failures.set(phone, SIMULATED_FAILURES[failure]);
+  }
+
+  /** What a simulated phone has received, oldest first. */
+  received(phone: string): readonly SimulatedText[] {
+    return this.phones.get(phone) ?? [];
+  }
+
+  send(text: OutboundText): Promise<SendResult> {
+    const failure = this.failures.get(text.to);
+    if (failure?.when === 'send') {
+      return Promise.resolve({
+        ok: false,
+        code: failure.code,
+        message: failure.message,
+        optedOut: failure.optedOut,
+      });
+    }
+    this.counter += 1;
+    const carrierId = `SM${Date.now().toString(36)}${this.counter.toString(36).padStart(6, '0')}`;
+    // Receipts arrive later, as a carrier's callbacks would.
+    setImmediate(() => {
+      if (failure !== undefined) {
+        this.report({
+          carrierId,
+          status: 'undelivered',
+          errorCode: failure.code,
+          errorMessage: failure.message,
+        });
+        return;
+      }
+      const delivered: SimulatedText = {
+        carrierId,
+        from: text.from,
+        to: text.to,
+        body: text.body,
+        at: new Date().toISOString(),
+      };
+      this.phones.set(text.to, [...this.received(text.to), delivered]);
+      this.report({ carrierId, status: 'delivered' });
+      this.emit('text', delivered);
+    });
+    return Promise.resolve({ ok: true, carrierId });
+  }
+
+  private report(update: StatusUpdate): void {
+    for (const listener of this.statusListeners) listener(update);
+  }
+}

@@ -1,0 +1,40 @@
+import { sql, type Transaction } from 'kysely';
+import type { Change, PendingChange } from '../../shared/protocol/entities';
+import type { Database } from '../db/schema';
+
+/**
+ * Appends changes to the account's log, in the caller's transaction, and
+ * gives each its sequence number. The account row is the counter, so on
+ * PostgreSQL two transactions of one account take their numbers in commit
+ * order, and a desktop that read up to n has seen everything up to n.
+ */
+export async function appendChanges(
+  trx: Transaction<Database>,
+  accountId: string,
+  changes: readonly PendingChange[],
+  at: string,
+): Promise<Change[]> {
+  if (changes.length === 0) return [];
+  const { last_seq: last } = await trx
+    .updateTable('accounts')
+    .set({ last_seq: sql`last_seq + ${changes.length}` })
+    .where('id', '=', accountId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  const first = last - changes.length + 1;
+  const logged: Change[] = changes.map((change, index) => ({ ...change, seq: first + index, at }));
+  await trx
+    .insertInto('change_log')
+    .values(
+      logged.map((change) => ({
+        account_id: accountId,
+        seq: change.seq,
+        at,
+        type: change.type,
+        entity_id: 'id' in change.data ? change.data.id : change.data.contactId,
+        data: JSON.stringify(change.data),
+      })),
+    )
+    .execute();
+  return logged;
+}

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { CountryCode } from '../../shared/phone';
+import type { Change } from '../../shared/protocol/entities';
+import type { Carrier } from '../carriers/types';
+import type { Database } from '../db/schema';
+
+/** What the domain functions need from the running server. */
+export interface ServerContext {
+  readonly db: Kysely<Database>;
+  readonly carrier: Carrier;
+  readonly defaultCountry: CountryCode;
+  /** The clock; tests pass their own. */
+  readonly now: () => Date;
+  /** Fans committed changes out to every desktop of the account. */
+  readonly publish: (accountId: string, changes: readonly Change[]) => void;
+}

@@ -1,0 +1,229 @@
+import type { Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { applyConsentEvent, sendGate } from '../../shared/consent';
+import type { Change, PendingChange } from '../../shared/protocol/entities';
+import type { StatusUpdate } from '../carriers/types';
+import type { Database, Message } from '../db/schema';
+import { appendChanges } from './changes';
+import { persistConsent } from './consent';
+import type { ServerContext } from './context';
+import { consentOf, listIdsOf, messageSnapshot } from './records';
+
+/** Later statuses never go back to earlier ones (receipts can arrive out of order). */
+const RANK: Record<Message['status'], number> = {
+  none: 0,
+  received: 0,
+  quarantined: 0,
+  queued: 1,
+  sent: 2,
+  delivered: 3,
+  undelivered: 3,
+  failed: 3,
+  refused: 3,
+};
+
+async function loadForSend(trx: Transaction<Database>, messageId: string) {
+  return trx
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .innerJoin('business_numbers', 'business_numbers.id', 'conversations.business_number_id')
+    .selectAll('messages')
+    .select(['contacts.id as contactId', 'contacts.phone as to', 'business_numbers.phone as from'])
+    .where('messages.id', '=', messageId)
+    .executeTakeFirst();
+}
+
+/**
+ * Sends queued outbound texts through the carrier. The send gate runs again
+ * here, at the moment each text leaves (R6): a text whose contact opted out
+ * or was blocked since it was queued is refused, with the reason, not sent.
+ */
+export async function sendQueued(
+  context: ServerContext,
+  messageIds: readonly string[],
+): Promise<void> {
+  for (const messageId of messageIds) await sendOne(context, messageId);
+}
+
+interface Published {
+  readonly accountId: string;
+  readonly changes: Change[];
+}
+
+/** Runs `work` in a transaction and publishes its changes once it has committed. */
+async function committed<T>(
+  context: ServerContext,
+  work: (trx: Transaction<Database>) => Promise<{ value: T; published?: Published }>,
+): Promise<T> {
+  const { value, published } = await context.db.transaction().execute(work);
+  if (published !== undefined && published.changes.length > 0) {
+    context.publish(published.accountId, published.changes);
+  }
+  return value;
+}
+
+async function sendOne(context: ServerContext, messageId: string): Promise<void> {
+  const ready = await committed(context, async (trx) => {
+    const message = await loadForSend(trx, messageId);
+    if (message?.status !== 'queued') return { value: null };
+    const contact = await trx
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', message.contactId)
+      .executeTakeFirstOrThrow();
+    const gate = sendGate(consentOf(contact, await listIdsOf(trx, contact.id)), {
+      kind: message.trigger_id === null ? 'reply' : 'trigger-reply',
+    });
+    if (gate.allowed) return { value: message };
+    const published = await finish(context, trx, message, {
+      status: 'refused',
+      error_code: gate.code,
+      error_message: gate.reason,
+    });
+    return { value: null, published };
+  });
+  if (ready === null) return;
+
+  const result = await context.carrier.send({
+    messageId,
+    from: ready.from,
+    to: ready.to,
+    body: ready.body,
+  });
+  await committed(context, async (trx) => {
+    const message = await loadForSend(trx, messageId);
+    if (message === undefined) return { value: null };
+    const published = result.ok
+      ? await finish(context, trx, message, { status: 'sent', carrier_id: result.carrierId })
+      : await finish(
+          context,
+          trx,
+          message,
+          { status: 'failed', error_code: result.code, error_message: result.message },
+          result.optedOut,
+        );
+    return { value: null, published };
+  });
+}
+
+/** Applies a carrier's delivery receipt. Unknown ids are ignored (another server's, or very old). */
+export async function applyDeliveryStatus(
+  context: ServerContext,
+  update: StatusUpdate,
+): Promise<boolean> {
+  return committed(context, async (trx) => {
+    const row = await trx
+      .selectFrom('messages')
+      .select('id')
+      .where('carrier_id', '=', update.carrierId)
+      .executeTakeFirst();
+    if (row === undefined) return { value: false };
+    const message = await loadForSend(trx, row.id);
+    if (
+      message === undefined ||
+      RANK[update.status] < RANK[message.status] ||
+      update.status === message.status
+    ) {
+      return { value: true };
+    }
+    const published = await finish(
+      context,
+      trx,
+      message,
+      {
+        status: update.status,
+        error_code: update.errorCode ?? null,
+        error_message: update.errorMessage ?? null,
+      },
+      update.errorCode === '21610',
+    );
+    return { value: true, published };
+  });
+}
+
+/**
+ * Records a message's new status and publishes it. When the carrier says the
+ * recipient opted out with it, the contact is opted out too (R9).
+ */
+async function finish(
+  context: ServerContext,
+  trx: Transaction<Database>,
+  message: NonNullable<Awaited<ReturnType<typeof loadForSend>>>,
+  fields: Partial<Pick<Message, 'status' | 'carrier_id' | 'error_code' | 'error_message'>>,
+  carrierOptOut = false,
+): Promise<Published> {
+  const now = context.now().toISOString();
+  const updated: Message = {
+    id: message.id,
+    account_id: message.account_id,
+    conversation_id: message.conversation_id,
+    direction: message.direction,
+    body: message.body,
+    author_id: message.author_id,
+    carrier_id: message.carrier_id,
+    status: message.status,
+    error_code: message.error_code,
+    error_message: message.error_message,
+    possible_opt_out: message.possible_opt_out,
+    trigger_id: message.trigger_id,
+    in_reply_to: message.in_reply_to,
+    created_at: message.created_at,
+    ...fields,
+    updated_at: now,
+  };
+  await trx
+    .updateTable('messages')
+    .set({ ...fields, updated_at: now })
+    .where('id', '=', message.id)
+    .execute();
+  const changes: PendingChange[] = [{ type: 'message.updated', data: messageSnapshot(updated) }];
+
+  if (carrierOptOut) {
+    const contact = await trx
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', message.contactId)
+      .executeTakeFirstOrThrow();
+    const lists = await listIdsOf(trx, contact.id);
+    const result = applyConsentEvent(
+      consentOf(contact, lists),
+      { type: 'carrier-refusal', code: fields.error_code ?? '21610', messageId: message.id },
+      { now, triggers: [] },
+    );
+    if (result.ok) {
+      const persisted = await persistConsent(
+        trx,
+        message.account_id,
+        contact,
+        lists,
+        result.value,
+        now,
+      );
+      changes.push(...persisted.changes);
+      for (const effect of result.value.effects) {
+        if (effect.type !== 'notice') continue;
+        const note: Message = {
+          ...updated,
+          id: randomUUID(),
+          direction: 'system',
+          body: effect.text,
+          author_id: null,
+          carrier_id: null,
+          status: 'none',
+          error_code: null,
+          error_message: null,
+          trigger_id: null,
+          in_reply_to: message.id,
+          created_at: now,
+        };
+        await trx.insertInto('messages').values(note).execute();
+        changes.push({ type: 'message.created', data: messageSnapshot(note) });
+      }
+    }
+  }
+  return {
+    accountId: message.account_id,
+    changes: await appendChanges(trx, message.account_id, changes, now),
+  };
+}

@@ -1,0 +1,86 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ConsentState, OptOutRecord, TriggerRule } from '../../shared/consent';
+import type {
+  ContactSnapshot,
+  ConversationSnapshot,
+  MessageSnapshot,
+} from '../../shared/protocol/entities';
+import type { Contact, Conversation, Database, Message } from '../db/schema';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export async function listIdsOf(db: Db, contactId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('list_members')
+    .select('list_id')
+    .where('contact_id', '=', contactId)
+    .orderBy('list_id')
+    .execute();
+  return rows.map((row) => row.list_id);
+}
+
+export function consentOf(contact: Contact, lists: readonly string[]): ConsentState {
+  return {
+    optedIn: contact.opted_in === 1,
+    blocked: contact.blocked === 1,
+    lists: [...lists].sort(),
+    optOut: contact.opt_out === null ? null : (JSON.parse(contact.opt_out) as OptOutRecord),
+  };
+}
+
+export function contactSnapshot(contact: Contact, lists: readonly string[]): ContactSnapshot {
+  const consent = consentOf(contact, lists);
+  return {
+    id: contact.id,
+    phone: contact.phone,
+    name: contact.name,
+    optedIn: consent.optedIn,
+    blocked: consent.blocked,
+    optOut: consent.optOut,
+    lists: [...consent.lists],
+    updatedAt: contact.updated_at,
+  };
+}
+
+export const conversationSnapshot = (row: Conversation): ConversationSnapshot => ({
+  id: row.id,
+  contactId: row.contact_id,
+  businessNumberId: row.business_number_id,
+  status: row.status,
+  assigneeId: row.assignee_id,
+  lastActivityAt: row.last_activity_at,
+});
+
+export const messageSnapshot = (row: Message): MessageSnapshot => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  direction: row.direction,
+  body: row.body,
+  authorId: row.author_id,
+  status: row.status,
+  errorCode: row.error_code,
+  errorMessage: row.error_message,
+  possibleOptOut: row.possible_opt_out === 1,
+  triggerId: row.trigger_id,
+  inReplyTo: row.in_reply_to,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** The account's triggers, in the order supervisors arranged them. */
+export async function triggerRulesOf(db: Db, accountId: string): Promise<TriggerRule[]> {
+  const rows = await db
+    .selectFrom('triggers')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('position')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    keywords: JSON.parse(row.keywords) as string[],
+    reply: row.reply,
+    addToLists: JSON.parse(row.add_lists) as string[],
+    removeFromLists: JSON.parse(row.remove_lists) as string[],
+  }));
+}

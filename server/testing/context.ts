@@ -1,0 +1,62 @@
+import type { Change } from '../../shared/protocol/entities';
+import { createAccount } from '../accounts/accounts';
+import { PhoneSimulator } from '../carriers/simulator';
+import type { DialectName, Storage } from '../db/connect';
+import { migrate } from '../db/migrate';
+import type { ServerContext } from '../domain/context';
+import { applyDeliveryStatus } from '../domain/outbound';
+import { freshStorage } from './storage';
+
+export const BUSINESS_NUMBER = '+12015550100';
+
+export interface TestServer {
+  readonly storage: Storage;
+  readonly simulator: PhoneSimulator;
+  readonly context: ServerContext;
+  readonly accountId: string;
+  /** Every change published, in order. */
+  readonly published: Change[];
+  /** Resolves once every delivery receipt sent so far has been stored. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A migrated database with one account (Acme Dental, US) and the phone simulator. */
+export async function startTestServer(dialect: DialectName): Promise<TestServer> {
+  const storage = await freshStorage(dialect);
+  await migrate(storage);
+  const accountId = await createAccount(
+    storage.db,
+    {
+      name: 'Acme Dental',
+      defaultCountry: 'US',
+      businessNumber: BUSINESS_NUMBER,
+      supportContact: '(201) 555-0100',
+    },
+    new Date(),
+  );
+  const simulator = new PhoneSimulator();
+  const published: Change[] = [];
+  const context: ServerContext = {
+    db: storage.db,
+    carrier: simulator,
+    defaultCountry: 'US',
+    now: () => new Date(),
+    publish: (_account, changes) => published.push(...changes),
+  };
+  const receipts: Promise<unknown>[] = [];
+  simulator.onStatus((update) => receipts.push(applyDeliveryStatus(context, update)));
+  return {
+    storage,
+    simulator,
+    context,
+    accountId,
+    published,
+    settled: async () => {
+      // Receipts are sent on the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(receipts);
+    },
+    close: () => storage.close(),
+  };
+}
