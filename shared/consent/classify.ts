@@ -57,13 +57,16 @@ interface KeywordMatch {
   readonly keyword: string;
 }
 
-// Folding keywords costs more than reading the text; an account's trigger
-// list is reused for every text, so fold it once. The first trigger to name
-// a keyword keeps it.
-const keywordIndexes = new WeakMap<readonly Trigger[], ReadonlyMap<string, KeywordMatch>>();
+// Folding keywords costs more than reading the text, and an account's
+// triggers rarely change, so each distinct set is folded once. Keyed by
+// content, not identity: a caller may change its array in place. The first
+// trigger to name a keyword keeps it.
+const keywordIndexes = new Map<string, ReadonlyMap<string, KeywordMatch>>();
+const MAX_CACHED_INDEXES = 256;
 
 function keywordIndex(triggers: readonly Trigger[]): ReadonlyMap<string, KeywordMatch> {
-  let index = keywordIndexes.get(triggers);
+  const key = JSON.stringify(triggers.map((trigger) => [trigger.id, trigger.keywords]));
+  let index = keywordIndexes.get(key);
   if (index === undefined) {
     const built = new Map<string, KeywordMatch>();
     for (const trigger of triggers) {
@@ -74,7 +77,8 @@ function keywordIndex(triggers: readonly Trigger[]): ReadonlyMap<string, Keyword
       }
     }
     index = built;
-    keywordIndexes.set(triggers, index);
+    if (keywordIndexes.size >= MAX_CACHED_INDEXES) keywordIndexes.clear();
+    keywordIndexes.set(key, index);
   }
   return index;
 }
@@ -141,6 +145,22 @@ function everydayStop(words: readonly string[], at: number): boolean {
 
 const CLAUSE_BREAK = /[.!?;,:\n\u3002\uFF01\uFF1F\uFF0C]+/u;
 
+const QUESTION = /[?？][\s\p{P}\p{S}]*$/u;
+
+/** "Please stop texting me. Remove me from your list.": each clause alone opts out. */
+function everyClauseOptsOut(normalized: string, optOutWords: readonly Phrase[]): boolean {
+  const clauses = normalized
+    .split(CLAUSE_BREAK)
+    .map((clause) => wordsOf(foldText(clause)))
+    .filter((clause) => clause.length > 0);
+  return (
+    clauses.length > 1 &&
+    clauses.every(
+      (clause) => keywordWithFiller(clause, optOutWords, FILLER) !== null || isStopRequest(clause),
+    )
+  );
+}
+
 /** Looks like a request to stop, but not clearly: the agent should confirm. */
 function looksLikeStop(normalized: string, words: readonly string[]): boolean {
   // A clear opt-out word standing as a clause of its own: "who is this? STOP".
@@ -158,6 +178,12 @@ function looksLikeStop(normalized: string, words: readonly string[]): boolean {
     );
   }
   return cue && (words.length <= 3 || words.some((word) => TEXTING.has(word)));
+}
+
+/** OPTOUT and its kin: opt-out words a trigger may claim. */
+export function isClaimableOptOutWord(keyword: string): boolean {
+  const folded = foldText(keyword);
+  return CLAIMABLE.some((word) => word.join(' ') === folded);
 }
 
 /**
@@ -183,7 +209,11 @@ export function classifyInbound(
   if (optOutWord !== null) {
     return { kind: 'opt-out', match: 'keyword', word: optOutWord.toUpperCase(), normalized };
   }
-  if (isStopRequest(words)) {
+  // Some requests asked as a question are rather a question: "No texts?"
+  if (isStopRequest(words, QUESTION.test(body))) {
+    return { kind: 'opt-out', match: 'request', word: normalized, normalized };
+  }
+  if (everyClauseOptsOut(normalized, optOutWords)) {
     return { kind: 'opt-out', match: 'request', word: normalized, normalized };
   }
 

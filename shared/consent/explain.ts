@@ -43,7 +43,7 @@ export function explainInbound(body: string, triggers: readonly TriggerRule[]): 
       return {
         intent,
         summary: intent.possibleOptOut
-          ? 'A message for the inbox, flagged as a possible opt-out: an agent confirms or dismisses it. An opted-out customer is opted back in.'
+          ? 'A message for the inbox, flagged as a possible opt-out: an agent confirms or dismisses it. An opted-out customer stays opted out.'
           : 'A message for the inbox. An opted-out customer is opted back in.',
       };
   }

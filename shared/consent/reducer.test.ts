@@ -103,14 +103,26 @@ describe('R2: any new inbound text opts back in', () => {
     expect(outcome).toMatchObject({ state: INITIAL_CONSENT, history: [], effects: [] });
   });
 
-  test('a possible opt-out still opts back in, and is flagged for the agent', () => {
-    const result = applyInbound(
-      optedOut,
-      inbound('enough with these texts already, I mean it'),
-      CONTEXT,
-    );
-    expect(result.intent).toMatchObject({ kind: 'message', possibleOptOut: true });
-    expect(result.state.optedIn).toBe(true);
+  test('a text that reads like another stop keeps them opted out, and says so', () => {
+    for (const body of ['I said STOP', 'enough with these texts already, I mean it']) {
+      const result = applyInbound(optedOut, inbound(body), CONTEXT);
+      expect(result.intent).toMatchObject({ kind: 'message', possibleOptOut: true });
+      expect(result.state).toEqual(optedOut);
+      expect(result.history).toEqual([]);
+      expect(result.effects).toEqual([
+        {
+          type: 'notice',
+          text: 'Still opted out: this text reads like another request to stop. If the customer asked to be texted again, opt them in by hand with a note.',
+        },
+      ]);
+    }
+  });
+
+  test('OPTOUT after STOP does not opt back in: lists move, no reply goes out', () => {
+    const before = { ...optedOut, lists: ['marketing'] };
+    const outcome = apply(before, inbound('OPTOUT'));
+    expect(outcome.state).toMatchObject({ optedIn: false, lists: ['marketing-opt-out'] });
+    expect(effectTypes(outcome)).not.toContain('reply');
   });
 });
 

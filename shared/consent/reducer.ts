@@ -1,4 +1,4 @@
-import { classifyInbound, type InboundIntent } from './classify';
+import { classifyInbound, isClaimableOptOutWord, type InboundIntent } from './classify';
 import { sendGate } from './gate';
 import type {
   Actor,
@@ -127,6 +127,16 @@ function fireTrigger(
   return null;
 }
 
+/**
+ * A text that does not opt an opted-out contact back in although it is not
+ * an opt-out: a possible opt-out ("I said STOP", "who is this? STOP"), or a
+ * trigger keyword that is itself a claimable opt-out word (OPTOUT).
+ */
+function stillStopping(intent: InboundIntent): boolean {
+  if (intent.kind === 'message') return intent.possibleOptOut;
+  return intent.kind === 'trigger' && isClaimableOptOutWord(intent.keyword);
+}
+
 /** An inbound text (R1, R2, R3, R5). Never refused: a customer's text is always taken. */
 export function applyInbound(
   state: ConsentState,
@@ -158,8 +168,14 @@ export function applyInbound(
     return { ...outcome.done(), intent };
   }
   if (!state.optedIn) {
-    // R2: any other text opts them back in; this cannot be turned off.
-    if (intent.kind === 'opt-in') {
+    if (stillStopping(intent)) {
+      // Not an opt-in by any reading: "I said STOP", or OPTOUT, which asks for less, not more.
+      outcome.effects.push({
+        type: 'notice',
+        text: 'Still opted out: this text reads like another request to stop. If the customer asked to be texted again, opt them in by hand with a note.',
+      });
+    } else if (intent.kind === 'opt-in') {
+      // R2: any other text opts them back in; this cannot be turned off.
       outcome.optIn('keyword', CONTACT, event.body, intent.word);
     } else {
       outcome.optIn('inbound', CONTACT, event.body);

@@ -254,3 +254,11 @@ describe('defaultTriggerRules', () => {
     }
   });
 });
+
+test('a keyword that reads like a request to stop is saved with a warning', () => {
+  for (const keyword of ['UNSUB', 'ENOUGH', 'BAJA']) {
+    expect(lintTriggerKeyword(keyword)).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'looks-like-stop' }),
+    ]);
+  }
+});

@@ -40,7 +40,8 @@ export function defaultTriggerRules(settings: DefaultTriggerSettings): TriggerRu
 
 export interface KeywordProblem {
   readonly severity: 'error' | 'warning';
-  readonly code: 'empty' | 'opt-out-word' | 'opt-in-word' | 'duplicate' | 'carrier-reserved';
+  readonly code:
+    'empty' | 'opt-out-word' | 'opt-in-word' | 'duplicate' | 'carrier-reserved' | 'looks-like-stop';
   readonly message: string;
 }
 
@@ -104,6 +105,13 @@ export function lintTriggerKeyword(
       severity: 'error',
       code: 'duplicate',
       message: `“${shown}” is already a keyword of the trigger “${owner.name ?? owner.id}”.`,
+    });
+  }
+  if (intent.kind === 'message' && intent.possibleOptOut) {
+    problems.push({
+      severity: 'warning',
+      code: 'looks-like-stop',
+      message: `“${shown}” reads like a request to stop. Customers who text it may mean to opt out, and they would get this trigger’s reply instead of being asked.`,
     });
   }
   const carrier = CARRIER_RESERVED[folded];
