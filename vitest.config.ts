@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared,electron,server,build,renderer}/**/*.test.ts'],
+    include: ['{shared,electron,server,build,renderer}/**/*.test.{ts,tsx}'],
     environment: 'node',
     // One real PostgreSQL server for the run (server tests use it).
     globalSetup: ['server/testing/globalSetup.ts'],

@@ -47,6 +47,9 @@ const FORBIDDEN_PACKAGES = [
   },
 ];
 
+/** The npm packages shared/ may use: pure code that runs in Node, browsers and Electron alike. */
+const SHARED_PACKAGES = ['zod', 'libphonenumber-js'];
+
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 /** @param {string} name */
 const isBuiltin = (name) =>
@@ -91,6 +94,12 @@ export function layerViolation(from, specifier) {
   for (const rule of FORBIDDEN_PACKAGES) {
     if (rule.test(specifier) && rule.layers.includes(layer))
       return `${layer}/ may not import ${rule.what} (“${specifier}”)`;
+  }
+  if (
+    layer === 'shared' &&
+    !SHARED_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`))
+  ) {
+    return `shared/ may import only pure packages (${SHARED_PACKAGES.join(', ')}), not “${specifier}”`;
   }
   return null;
 }

@@ -47,6 +47,11 @@ describe('wrong imports fail the lint', () => {
     ],
     [
       'shared/consent/wrong.ts',
+      "import Database from 'better-sqlite3';\nexport const x = Database;\n",
+      'shared/ may import only pure packages (zod, libphonenumber-js), not “better-sqlite3”',
+    ],
+    [
+      'shared/consent/wrong.ts',
       "import { useState } from 'react';\nexport const x = useState;\n",
       'shared/ may not import React code (“react”)',
     ],

@@ -28,7 +28,12 @@ function hardenContents(contents: WebContents, origins: AppOrigins): void {
   const guard = (event: { preventDefault: () => void; url: string }): void => {
     if (!mayNavigate(event.url, origins)) event.preventDefault();
   };
-  contents.on('will-navigate', guard);
+  // A clicked https link opens in the person's browser; the window stays on the app.
+  contents.on('will-navigate', (event) => {
+    guard(event);
+    const external = mayNavigate(event.url, origins) ? null : externalLinkTarget(event.url);
+    if (external !== null) void shell.openExternal(external);
+  });
   contents.on('will-redirect', guard);
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();

@@ -33,6 +33,15 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   window.once('ready-to-show', () => {
     window.show();
   });
+  // A page that fails to load must not leave an invisible window behind.
+  const reveal =
+    (what: string) =>
+    (...details: unknown[]) => {
+      console.error(`Textdesk window: ${what}`, ...details);
+      if (!window.isDestroyed() && !window.isVisible()) window.show();
+    };
+  window.webContents.on('did-fail-load', reveal('the page failed to load'));
+  window.webContents.on('render-process-gone', reveal('the page process ended'));
 
   if (options.devServerUrl !== undefined) {
     const policy = developmentContentSecurityPolicy(options.devServerUrl);
@@ -41,9 +50,9 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
         responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] },
       });
     });
-    void window.loadURL(options.devServerUrl);
+    window.loadURL(options.devServerUrl).catch(reveal('the dev server did not answer'));
   } else {
-    void window.loadURL(APP_ENTRY_URL);
+    window.loadURL(APP_ENTRY_URL).catch(reveal('the app page did not load'));
   }
   return window;
 }

@@ -25,6 +25,9 @@ vi.mock('electron', () => {
   class BrowserWindow {
     readonly loadURL = vi.fn(() => Promise.resolve());
     readonly once = vi.fn();
+    readonly webContents = { on: vi.fn() };
+    readonly isDestroyed = () => false;
+    readonly isVisible = () => false;
     constructor(readonly options: Record<string, unknown>) {
       electron.windows.push(this);
     }
@@ -96,9 +99,10 @@ describe('every web contents is hardened', () => {
     return event.preventDefault.mock.calls.length === 0;
   }
 
-  test('navigation away from the app is prevented', () => {
+  test('navigation away from the app is prevented; a clicked https link opens in the browser', () => {
     const contents = createContents();
-    expect(navigate(contents, 'will-navigate', 'https://evil.example/')).toBe(false);
+    expect(navigate(contents, 'will-navigate', 'https://example.com/help')).toBe(false);
+    expect(electron.openExternal.mock.calls).toEqual([['https://example.com/help']]);
     expect(navigate(contents, 'will-navigate', 'file:///etc/passwd')).toBe(false);
     expect(navigate(contents, 'will-redirect', 'https://evil.example/')).toBe(false);
     expect(navigate(contents, 'will-navigate', 'app://textdesk/index.html')).toBe(true);
