@@ -69,7 +69,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new Error(
-      `Configuration problem:\n${parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n')}`,
+      `Configuration problem:\n${parsed.error.issues.map((issue) => `  - ${describe(issue)}`).join('\n')}`,
     );
   }
   const config = parsed.data;
@@ -82,6 +82,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     );
   }
   return config;
+}
+
+/** "PORT: expected a number", unless the message already names its variable. */
+function describe(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.');
+  return name === '' || issue.message.startsWith(name)
+    ? issue.message
+    : `${name}: ${issue.message}`;
 }
 
 /** The text of `npm run server -- --help`. */

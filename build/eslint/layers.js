@@ -49,6 +49,10 @@ const FORBIDDEN_PACKAGES = [
 
 /** The npm packages shared/ may use: pure code that runs in Node, browsers and Electron alike. */
 const SHARED_PACKAGES = ['zod', 'libphonenumber-js'];
+/** What tests anywhere may import besides. */
+const TEST_PACKAGES = ['vitest', 'fast-check'];
+/** @param {string} file */
+const isTest = (file) => /\.test\.tsx?$/u.test(file);
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 /** @param {string} name */
@@ -97,7 +101,9 @@ export function layerViolation(from, specifier) {
   }
   if (
     layer === 'shared' &&
-    !SHARED_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`))
+    ![...SHARED_PACKAGES, ...(isTest(from) ? TEST_PACKAGES : [])].some(
+      (name) => specifier === name || specifier.startsWith(`${name}/`),
+    )
   ) {
     return `shared/ may import only pure packages (${SHARED_PACKAGES.join(', ')}), not “${specifier}”`;
   }

@@ -3,6 +3,8 @@ import type { Carrier, OutboundText, SendResult, StatusUpdate } from './types';
 
 export interface SimulatedText {
   readonly carrierId: string;
+  /** Seen from the simulated phone: texts it sent, or texts it received. */
+  readonly direction: 'sent' | 'received';
   readonly from: string;
   readonly to: string;
   readonly body: string;
@@ -63,9 +65,24 @@ export class PhoneSimulator extends EventEmitter<{ text: [SimulatedText] }> impl
     else this.failures.set(phone, SIMULATED_FAILURES[failure]);
   }
 
-  /** What a simulated phone has received, oldest first. */
+  /** What a simulated phone has received from the business, oldest first. */
   received(phone: string): readonly SimulatedText[] {
+    return this.thread(phone).filter((text) => text.direction === 'received');
+  }
+
+  /** A simulated phone's texts with the business, both ways, oldest first. */
+  thread(phone: string): readonly SimulatedText[] {
     return this.phones.get(phone) ?? [];
+  }
+
+  /** Notes a text the phone sent to the business, for its thread. */
+  recordSent(text: Omit<SimulatedText, 'direction' | 'at'>): void {
+    this.append({ ...text, direction: 'sent', at: new Date().toISOString() });
+  }
+
+  private append(text: SimulatedText): void {
+    const phone = text.direction === 'sent' ? text.from : text.to;
+    this.phones.set(phone, [...this.thread(phone), text]);
   }
 
   send(text: OutboundText): Promise<SendResult> {
@@ -93,12 +110,13 @@ export class PhoneSimulator extends EventEmitter<{ text: [SimulatedText] }> impl
       }
       const delivered: SimulatedText = {
         carrierId,
+        direction: 'received',
         from: text.from,
         to: text.to,
         body: text.body,
         at: new Date().toISOString(),
       };
-      this.phones.set(text.to, [...this.received(text.to), delivered]);
+      this.append(delivered);
       this.report({ carrierId, status: 'delivered' });
       this.emit('text', delivered);
     });

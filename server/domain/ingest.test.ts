@@ -153,12 +153,18 @@ describe.each(DIALECTS)('ingest on %s', (dialect) => {
     });
   });
 
+  test('a STOP from a well-formed number the phone data does not know is still honoured', async () => {
+    server = await startTestServer(dialect);
+    const result = await text('STOP', '+15555555555');
+    expect(await contactOf(result.contactId)).toMatchObject({ phone: '+15555555555', opted_in: 0 });
+  });
+
   test('bad input is refused with a reason, and nothing is written', async () => {
     server = await startTestServer(dialect);
     const { db } = server.context;
     const now = new Date();
     const attempts = [
-      { from: '+1 555 555 5555', to: '+12015550100', body: 'hi', carrierId: 'a' },
+      { from: 'not a number', to: '+12015550100', body: 'hi', carrierId: 'a' },
       { from: '54321', to: '+12015550100', body: 'hi', carrierId: 'b' },
       { from: CUSTOMER, to: '+12015550199', body: 'hi', carrierId: 'c' },
       { from: CUSTOMER, to: '+12015550100', body: 'x'.repeat(1601), carrierId: 'd' },

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { applyInbound, INITIAL_CONSENT, type InboundIntent } from '../../shared/consent';
-import { isCountryCode, normalizePhone, parsePhone, type CountryCode } from '../../shared/phone';
+import { carrierNumber, isCountryCode, normalizePhone, type CountryCode } from '../../shared/phone';
 import type { Change, PendingChange } from '../../shared/protocol/entities';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Contact, Database, Message } from '../db/schema';
@@ -71,7 +71,7 @@ export async function ingestInbound(
   if (!business.ok) return business;
   const { accountId, businessNumberId, country } = business.value;
 
-  const from = parsePhone(text.from, country);
+  const from = carrierNumber(text.from, country);
   if (!from.ok) return fail({ code: 'invalid-number', message: `Sender: ${from.error.message}` });
   if (from.value.kind === 'short-code') {
     return fail({

@@ -13,12 +13,16 @@ export const DIALECTS: readonly DialectName[] = ['sqlite', 'postgres'];
  * folder, or a fresh database on the run's PostgreSQL server. `close()`
  * drops it again.
  */
-export async function freshStorage(dialect: DialectName): Promise<Storage> {
+export async function freshStorage(
+  dialect: DialectName,
+): Promise<Storage & { readonly url: string }> {
   if (dialect === 'sqlite') {
     const folder = mkdtempSync(join(tmpdir(), 'textdesk-sqlite-'));
-    const storage = openStorage(`sqlite:${join(folder, 'textdesk.db')}`);
+    const url = `sqlite:${join(folder, 'textdesk.db')}`;
+    const storage = openStorage(url);
     return {
       ...storage,
+      url,
       close: async () => {
         await storage.close();
         rmSync(folder, { recursive: true, force: true });
@@ -36,6 +40,7 @@ export async function freshStorage(dialect: DialectName): Promise<Storage> {
   const storage = openStorage(url.toString());
   return {
     ...storage,
+    url: url.toString(),
     close: async () => {
       await storage.close();
       const dropper = new pg.Client(admin);

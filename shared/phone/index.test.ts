@@ -8,6 +8,7 @@ import { getExampleNumber } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, test } from 'vitest';
 import {
+  carrierNumber,
   formatPhone,
   isCountryCode,
   normalizePhone,
@@ -370,5 +371,23 @@ describe('properties', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe('carrierNumber', () => {
+  test('reads numbers like parsePhone, and keeps well-formed E.164 the data does not know', () => {
+    expect(carrierNumber('(201) 555-0123', 'US')).toMatchObject({
+      ok: true,
+      value: { e164: '+12015550123' },
+    });
+    expect(carrierNumber('+15555555555', 'US')).toEqual({
+      ok: true,
+      value: { kind: 'number', e164: '+15555555555', country: undefined, lineType: 'other' },
+    });
+    expect(carrierNumber('555 555 5555', 'US')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
+    expect(carrierNumber('hello', 'US')).toMatchObject({ ok: false });
   });
 });

@@ -194,6 +194,26 @@ export function normalizePhone(
   return ok(parsed.value.e164);
 }
 
+const E164_SHAPE = /^\+[1-9]\d{6,14}$/u;
+
+/**
+ * A number a carrier reports, such as the sender of an inbound text. Read
+ * like any other, but a well-formed E.164 number that the numbering-plan
+ * data does not know yet (a new range) is taken as it is: a STOP from it
+ * must never be dropped for want of fresher metadata.
+ */
+export function carrierNumber(
+  input: string,
+  defaultCountry: CountryCode,
+): Result<Phone, PhoneError> {
+  const parsed = parsePhone(input, defaultCountry);
+  if (parsed.ok) return parsed;
+  const compact = input.replace(/[\s().-]/gu, '');
+  return E164_SHAPE.test(compact)
+    ? ok({ kind: 'number', e164: compact as E164, country: undefined, lineType: 'other' })
+    : parsed;
+}
+
 /**
  * How a stored number is shown: national style for numbers of the account's
  * country ("(201) 555-0123"), international otherwise ("+44 7911 123456").

@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Change } from '../shared/protocol/entities';
+import { bootstrap } from './accounts/accounts';
+import { PhoneSimulator } from './carriers/simulator';
+import type { Carrier } from './carriers/types';
+import type { ServerConfig } from './config';
+import { openStorage, type Storage } from './db/connect';
+import { migrate } from './db/migrate';
+import type { ServerContext } from './domain/context';
+import { applyDeliveryStatus } from './domain/outbound';
+import { createLoginLimits, login } from './http/auth';
+import { sendJson } from './http/io';
+import { Router } from './http/router';
+import {
+  simulatorInbound,
+  simulatorPage,
+  simulatorScript,
+  simulatorThread,
+} from './http/simulator';
+
+export interface RunningServer {
+  /** http://HOST:PORT with the real port. */
+  readonly url: string;
+  readonly port: number;
+  readonly context: ServerContext;
+  readonly storage: Storage;
+  /** The phone network, when CARRIER=simulator. */
+  readonly simulator: PhoneSimulator | null;
+  /** Listeners see every committed change, after commit, per account. */
+  onChanges(listener: (accountId: string, changes: readonly Change[]) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, migrates it, creates the first admin if configured,
+ * and listens. Resolves once the server accepts connections.
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const storage = openStorage(config.DATABASE_URL);
+  await migrate(storage);
+  const defaultCountry = config.TEXTDESK_DEFAULT_COUNTRY;
+  await bootstrap(
+    storage.db,
+    {
+      adminEmail: config.TEXTDESK_ADMIN_EMAIL,
+      adminPassword: config.TEXTDESK_ADMIN_PASSWORD,
+      businessName: config.TEXTDESK_BUSINESS_NAME,
+      businessNumber: config.TEXTDESK_BUSINESS_NUMBER,
+      defaultCountry,
+    },
+    new Date(),
+  );
+
+  if (config.CARRIER !== 'simulator') {
+    await storage.close();
+    throw new Error(`CARRIER=${config.CARRIER} is not available yet; use CARRIER=simulator.`);
+  }
+  const simulator = new PhoneSimulator();
+  const carrier: Carrier = simulator;
+  const listeners = new Set<(accountId: string, changes: readonly Change[]) => void>();
+  const context: ServerContext = {
+    db: storage.db,
+    carrier,
+    defaultCountry,
+    now: () => new Date(),
+    publish: (accountId, changes) => {
+      if (changes.length === 0) return;
+      for (const listener of listeners) listener(accountId, changes);
+    },
+  };
+  const logError = (error: unknown): void => {
+    console.error(error);
+  };
+  carrier.onStatus((update) => {
+    applyDeliveryStatus(context, update).catch(logError);
+  });
+
+  const limits = createLoginLimits();
+  const router = new Router()
+    .on('GET', '/healthz', (_request, response) => {
+      sendJson(response, 200, { ok: true });
+      return Promise.resolve();
+    })
+    .on('POST', '/api/v1/login', (request, response) => login(context, limits, request, response))
+    .on('GET', '/simulator', simulatorPage)
+    .on('GET', '/simulator/app.js', simulatorScript)
+    .on('GET', '/simulator/messages', (request, response) =>
+      simulatorThread(context, simulator, request, response),
+    )
+    .on('POST', '/simulator/inbound', (request, response) =>
+      simulatorInbound(context, simulator, request, response),
+    );
+
+  const server: Server = createServer((request, response) => {
+    router.handle(request, response, logError).then((handled) => {
+      if (!handled)
+        sendJson(response, 404, {
+          error: { code: 'not-found', message: 'There is nothing at this address.' },
+        });
+    }, logError);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    context,
+    storage,
+    simulator,
+    onChanges: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+      await storage.close();
+    },
+  };
+}

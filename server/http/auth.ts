@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { decoyHash, verifyPassword } from '../auth/passwords';
+import { LoginRateLimit } from '../auth/rateLimit';
+import { authenticate, createSession, type SessionUser } from '../auth/sessions';
+import type { ServerContext } from '../domain/context';
+import { HttpError, readJson, sendJson } from './io';
+
+const LoginSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().min(3).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+/** One server's memory of failed sign-ins: per email, and per client address. */
+export interface LoginLimits {
+  readonly byEmail: LoginRateLimit;
+  readonly byAddress: LoginRateLimit;
+}
+
+export const createLoginLimits = (): LoginLimits => ({
+  byEmail: new LoginRateLimit(5),
+  byAddress: new LoginRateLimit(30),
+});
+
+/** POST /api/v1/login {email, password} → {token}. Rate-limited per email and per address. */
+export async function login(
+  context: ServerContext,
+  { byEmail, byAddress }: LoginLimits,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { email, password } = await readJson(request, LoginSchema);
+  const address = request.socket.remoteAddress ?? 'unknown';
+  const now = context.now();
+  const wait = Math.max(
+    byEmail.retryAfter([email], now.getTime()),
+    byAddress.retryAfter([address], now.getTime()),
+  );
+  if (wait > 0) {
+    const minutes = Math.ceil(wait / 60_000);
+    throw new HttpError(
+      429,
+      'too-many-attempts',
+      `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      {
+        'Retry-After': String(Math.ceil(wait / 1000)),
+      },
+    );
+  }
+  const user = await context.db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'disabled_at'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+  // Unknown emails cost the same time as wrong passwords, so neither is revealed.
+  const valid = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
+  if (user === undefined || !valid || user.disabled_at !== null) {
+    byEmail.fail([email], now.getTime());
+    byAddress.fail([address], now.getTime());
+    throw new HttpError(401, 'invalid-credentials', 'That email and password do not match.');
+  }
+  byEmail.succeed([email]);
+  sendJson(response, 200, { token: await createSession(context.db, user.id, now) });
+}
+
+/** The user behind `Authorization: Bearer <token>`, or a 401. */
+export async function requireUser(
+  context: ServerContext,
+  request: IncomingMessage,
+): Promise<SessionUser> {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)$/iu.exec(header);
+  const user =
+    match?.[1] === undefined ? null : await authenticate(context.db, match[1], context.now());
+  if (user === null) {
+    throw new HttpError(
+      401,
+      'unauthenticated',
+      'Sign in first: send Authorization: Bearer <token> from POST /api/v1/login.',
+      {
+        'WWW-Authenticate': 'Bearer',
+      },
+    );
+  }
+  return user;
+}

@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { normalizePhone } from '../../shared/phone';
+import type { PhoneSimulator } from '../carriers/simulator';
+import type { ServerContext } from '../domain/context';
+import { ingestInbound } from '../domain/ingest';
+import { sendQueued } from '../domain/outbound';
+import { HttpError, readJson, sendJson, sendPage } from './io';
+import { SIMULATOR_PAGE, SIMULATOR_SCRIPT } from './simulatorPage';
+
+const InboundSchema = z.strictObject({
+  from: z.string().min(1, 'from is required.').max(40),
+  to: z.string().max(40).optional(),
+  body: z.string().max(1600, 'A text can be at most 1600 characters.'),
+});
+
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * POST /simulator/inbound {from, to?, body}: a simulated customer texts the
+ * business. Answered once the text is stored, so the caller can read the
+ * result at once; trigger replies follow through the simulated network.
+ */
+export async function simulatorInbound(
+  context: ServerContext,
+  simulator: PhoneSimulator,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const input = await readJson(request, InboundSchema);
+  const carrierId = `SIMIN${randomUUID().replaceAll('-', '')}`;
+  const result = await ingestInbound(
+    context.db,
+    { ...input, carrierId },
+    { defaultCountry: context.defaultCountry, now: context.now() },
+  );
+  if (!result.ok) {
+    throw new HttpError(
+      result.error.code === 'unknown-business-number' ? 404 : 422,
+      result.error.code,
+      result.error.message,
+    );
+  }
+  const ingested = result.value;
+  context.publish(ingested.accountId, ingested.changes);
+  const from = normalizePhone(input.from, context.defaultCountry);
+  simulator.recordSent({
+    carrierId,
+    from: from.ok ? from.value : input.from,
+    to: input.to ?? '',
+    body: input.body,
+  });
+  sendJson(response, 200, {
+    messageId: ingested.messageId,
+    conversationId: ingested.conversationId,
+    contactId: ingested.contactId,
+    intent: ingested.intent?.kind ?? null,
+    queuedReplies: ingested.queued.length,
+  });
+  if (ingested.queued.length > 0) {
+    sendQueued(context, ingested.queued).catch((error: unknown) => {
+      console.error('Sending trigger replies failed', error);
+    });
+  }
+}
+
+/** GET /simulator/messages?phone=…: a simulated phone's thread with the business. */
+export function simulatorThread(
+  context: ServerContext,
+  simulator: PhoneSimulator,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const phone = new URL(request.url ?? '/', 'http://localhost').searchParams.get('phone') ?? '';
+  const number = normalizePhone(phone, context.defaultCountry);
+  if (!number.ok) throw new HttpError(422, 'invalid-number', number.error.message);
+  sendJson(response, 200, { phone: number.value, texts: simulator.thread(number.value) });
+  return Promise.resolve();
+}
+
+export function simulatorPage(_request: IncomingMessage, response: ServerResponse): Promise<void> {
+  sendPage(response, 200, 'text/html; charset=utf-8', SIMULATOR_PAGE, PAGE_CSP);
+  return Promise.resolve();
+}
+
+export function simulatorScript(
+  _request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  sendPage(response, 200, 'text/javascript; charset=utf-8', SIMULATOR_SCRIPT, PAGE_CSP);
+  return Promise.resolve();
+}
