@@ -12,6 +12,7 @@ import { applyDeliveryStatus } from './domain/outbound';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
 import { Router } from './http/router';
+import { attachSync } from './sync/socket';
 import {
   simulatorInbound,
   simulatorPage,
@@ -100,6 +101,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         });
     }, logError);
   });
+  const sync = attachSync(server, context, logError);
+  listeners.add(sync.publish);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, resolve);
@@ -118,11 +121,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
+      // Closes the HTTP server too.
+      await sync.close();
       await storage.close();
     },
   };

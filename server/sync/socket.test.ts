@@ -1,0 +1,117 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Change } from '../../shared/protocol/entities';
+import type { ClientToServer, PullResponse, ServerToClient } from '../../shared/protocol/sync';
+import { startServer, type RunningServer } from '../app';
+import { loadConfig } from '../config';
+import { DIALECTS, freshStorage } from '../testing/storage';
+
+const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
+type Client = Socket<ServerToClient, ClientToServer>;
+
+describe.each(DIALECTS)('desktop sync on %s', (dialect) => {
+  let server: RunningServer;
+  let drop: () => Promise<void>;
+  let token: string;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    const storage = await freshStorage(dialect);
+    drop = () => storage.close();
+    server = await startServer(
+      loadConfig({
+        PORT: '0',
+        DATABASE_URL: storage.url,
+        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
+        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
+      }),
+    );
+    const response = await post('/api/v1/login', ADMIN);
+    token = ((await response.json()) as { token: string }).token;
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await server.close();
+    await drop();
+  });
+
+  function post(path: string, body: unknown): Promise<Response> {
+    return fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  function client(auth: Record<string, unknown>): Client {
+    const socket: Client = connect(server.url, {
+      auth,
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    clients.push(socket);
+    return socket;
+  }
+
+  const connected = (socket: Client) =>
+    new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+
+  async function pull(socket: Client, since: number, limit?: number): Promise<PullResponse> {
+    const result = await socket.emitWithAck(
+      'sync.pull',
+      limit === undefined ? { since } : { since, limit },
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value;
+  }
+
+  test('a desktop without a valid session is turned away with a reason', async () => {
+    await expect(connected(client({}))).rejects.toThrow('Sign in first');
+    await expect(connected(client({ token: 'x'.repeat(43) }))).rejects.toThrow(
+      'Your session has ended. Sign in again.',
+    );
+  });
+
+  test('a desktop catches up page by page, then receives live changes', async () => {
+    await post('/simulator/inbound', { from: '+12015550123', body: 'Hello there' });
+    await post('/simulator/inbound', { from: '+12015550124', body: 'STOP' });
+
+    const socket = client({ token });
+    await connected(socket);
+
+    const pages: PullResponse[] = [];
+    let since = 0;
+    for (;;) {
+      const page = await pull(socket, since, 2);
+      pages.push(page);
+      since = page.changes.at(-1)?.seq ?? since;
+      if (!page.more) break;
+    }
+    const all = pages.flatMap((page) => page.changes);
+    expect(all.map((change) => change.seq)).toEqual(all.map((_change, index) => index + 1));
+    expect(all.map((change) => change.type)).toContain('consent.recorded');
+    expect(pages.every((page) => page.changes.length <= 2)).toBe(true);
+    expect(since).toBe(pages.at(-1)?.last);
+
+    const arrived = new Promise<readonly Change[]>((resolve) => socket.once('changes', resolve));
+    await post('/simulator/inbound', { from: '+12015550123', body: 'Are you open Saturday?' });
+    const changes = await arrived;
+    expect(changes[0]?.seq).toBe(since + 1);
+    expect(changes.find((change) => change.type === 'message.created')?.data).toMatchObject({
+      body: 'Are you open Saturday?',
+      direction: 'inbound',
+    });
+  });
+
+  test('a malformed pull is answered with an error, not a crash', async () => {
+    const socket = client({ token });
+    await connected(socket);
+    const result = await socket.emitWithAck('sync.pull', { since: -1 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect((await pull(socket, 0, 1)).changes).toHaveLength(1);
+  });
+});

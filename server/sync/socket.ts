@@ -1,0 +1,141 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Change } from '../../shared/protocol/entities';
+import {
+  PullRequestSchema,
+  SYNC_PAGE_MAX,
+  type ClientToServer,
+  type PullResponse,
+  type ServerToClient,
+} from '../../shared/protocol/sync';
+import { authenticate, type SessionUser } from '../auth/sessions';
+import type { ServerContext } from '../domain/context';
+
+interface SocketData {
+  user: SessionUser;
+}
+
+const room = (accountId: string): string => `account:${accountId}`;
+
+/**
+ * Desktop sync over socket.io: sign-in at the handshake, pages of the
+ * change log on request, and every committed change pushed live to the
+ * account's room.
+ */
+export function attachSync(
+  http: HttpServer,
+  context: ServerContext,
+  onError: (error: unknown) => void,
+): {
+  publish: (accountId: string, changes: readonly Change[]) => void;
+  close: () => Promise<void>;
+} {
+  const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(http, {
+    serveClient: false,
+    // Pages of the log can be large; anything bigger than this is not ours.
+    maxHttpBufferSize: 1024 * 1024,
+    cors: { origin: false },
+  });
+
+  io.use((socket, next) => {
+    const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
+    if (typeof token !== 'string') {
+      next(new Error('Sign in first: connect with auth { token } from POST /api/v1/login.'));
+      return;
+    }
+    authenticate(context.db, token, context.now()).then(
+      (user) => {
+        if (user === null) {
+          next(new Error('Your session has ended. Sign in again.'));
+          return;
+        }
+        socket.data.user = user;
+        next();
+      },
+      (error: unknown) => {
+        onError(error);
+        next(new Error('The server could not check your session. Try again.'));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const { user } = socket.data;
+    void socket.join(room(user.accountId));
+
+    socket.on('sync.pull', (request, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = PullRequestSchema.safeParse(request);
+      if (!parsed.success) {
+        ack({
+          ok: false,
+          error: {
+            code: 'invalid-input',
+            message: parsed.error.issues.map((issue) => issue.message).join(' '),
+          },
+        });
+        return;
+      }
+      pull(context, user.accountId, parsed.data.since, parsed.data.limit ?? SYNC_PAGE_MAX).then(
+        (value) => {
+          ack({ ok: true, value });
+        },
+        (error: unknown) => {
+          onError(error);
+          ack({
+            ok: false,
+            error: {
+              code: 'internal',
+              message: 'The server could not read the changes. Try again.',
+            },
+          });
+        },
+      );
+    });
+  });
+
+  return {
+    publish: (accountId, changes) => {
+      if (changes.length > 0) io.to(room(accountId)).emit('changes', changes);
+    },
+    close: () => io.close().then(() => undefined),
+  };
+}
+
+async function pull(
+  context: ServerContext,
+  accountId: string,
+  since: number,
+  limit: number,
+): Promise<PullResponse> {
+  const { db } = context;
+  const [rows, account] = await Promise.all([
+    db
+      .selectFrom('change_log')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('seq', '>', since)
+      .orderBy('seq')
+      .limit(limit + 1)
+      .execute(),
+    db
+      .selectFrom('accounts')
+      .select('last_seq')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const page = rows.slice(0, limit);
+  return {
+    changes: page.map(
+      (row) =>
+        ({
+          seq: row.seq,
+          at: row.at,
+          type: row.type,
+          data: JSON.parse(row.data) as unknown,
+        }) as Change,
+    ),
+    last: account.last_seq,
+    more: rows.length > limit,
+  };
+}
