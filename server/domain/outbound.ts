@@ -154,24 +154,9 @@ async function finish(
   carrierOptOut = false,
 ): Promise<Published> {
   const now = context.now().toISOString();
-  const updated: Message = {
-    id: message.id,
-    account_id: message.account_id,
-    conversation_id: message.conversation_id,
-    direction: message.direction,
-    body: message.body,
-    author_id: message.author_id,
-    carrier_id: message.carrier_id,
-    status: message.status,
-    error_code: message.error_code,
-    error_message: message.error_message,
-    possible_opt_out: message.possible_opt_out,
-    trigger_id: message.trigger_id,
-    in_reply_to: message.in_reply_to,
-    created_at: message.created_at,
-    ...fields,
-    updated_at: now,
-  };
+  // The row as stored, without the columns the send query joined in.
+  const { contactId: _contactId, to: _to, from: _from, ...stored } = message;
+  const updated: Message = { ...stored, ...fields, updated_at: now };
   await trx
     .updateTable('messages')
     .set({ ...fields, updated_at: now })

@@ -120,7 +120,6 @@ export const STOP_CUES = [
   // Portuguese, Italian
   'pare',
   'parem',
-  'basta',
   'cancellami',
   'no me manden',
   'no mas',
