@@ -4,24 +4,36 @@ import { z } from 'zod';
 import { normalizePhone } from '../../shared/phone';
 import type { PhoneSimulator } from '../carriers/simulator';
 import type { ServerContext } from '../domain/context';
-import { ingestInbound } from '../domain/ingest';
+import { ingestInbound, type Ingested } from '../domain/ingest';
 import { sendQueued } from '../domain/outbound';
 import { HttpError, readJson, sendJson, sendPage } from './io';
 import { SIMULATOR_PAGE, SIMULATOR_SCRIPT } from './simulatorPage';
+
+const ID_RULE = 'must be 1 to 64 characters, each a letter, digit, underscore or hyphen.';
 
 const InboundSchema = z.strictObject({
   from: z.string().min(1, 'from is required.').max(40),
   to: z.string().max(40).optional(),
   body: z.string().max(1600, 'A text can be at most 1600 characters.'),
+  id: z
+    .string(ID_RULE)
+    .regex(/^[A-Za-z0-9_-]{1,64}$/u, ID_RULE)
+    .optional(),
 });
 
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
- * POST /simulator/inbound {from, to?, body}: a simulated customer texts the
- * business. Answered once the text is stored, so the caller can read the
+ * POST /simulator/inbound {from, to?, body, id?}: a simulated customer texts
+ * the business. Answered once the text is stored, so the caller can read the
  * result at once; trigger replies follow through the simulated network.
+ *
+ * `id` is the simulated network's id for the text. A real carrier retries its
+ * webhook until it is acknowledged, with the same id each time; posting the
+ * same id again plays such a retry. It is answered with the stored text's ids
+ * and `duplicate: true`, and stores, sends and records nothing again: the
+ * first delivery's text stands. Without `id` every post is a new text.
  */
 export async function simulatorInbound(
   context: ServerContext,
@@ -30,10 +42,12 @@ export async function simulatorInbound(
   response: ServerResponse,
 ): Promise<void> {
   const input = await readJson(request, InboundSchema);
-  const carrierId = `SIMIN${randomUUID().replaceAll('-', '')}`;
+  // Namespaced so a chosen id can never match one the server made up.
+  const carrierId =
+    input.id === undefined ? `SIMIN${randomUUID().replaceAll('-', '')}` : `SIM-${input.id}`;
   const result = await ingestInbound(
     context.db,
-    { ...input, carrierId },
+    { from: input.from, to: input.to, body: input.body, carrierId },
     { defaultCountry: context.defaultCountry, now: context.now() },
   );
   if (!result.ok) {
@@ -45,6 +59,10 @@ export async function simulatorInbound(
   }
   const ingested = result.value;
   context.publish(ingested.accountId, ingested.changes);
+  if (ingested.duplicate) {
+    sendJson(response, 200, answerOf(ingested));
+    return;
+  }
   const from = normalizePhone(input.from, context.defaultCountry);
   simulator.recordSent({
     carrierId,
@@ -52,18 +70,23 @@ export async function simulatorInbound(
     to: input.to ?? '',
     body: input.body,
   });
-  sendJson(response, 200, {
-    messageId: ingested.messageId,
-    conversationId: ingested.conversationId,
-    contactId: ingested.contactId,
-    intent: ingested.intent?.kind ?? null,
-    queuedReplies: ingested.queued.length,
-  });
+  sendJson(response, 200, answerOf(ingested));
   if (ingested.queued.length > 0) {
     sendQueued(context, ingested.queued).catch((error: unknown) => {
       console.error('Sending trigger replies failed', error);
     });
   }
+}
+
+function answerOf(ingested: Ingested) {
+  return {
+    messageId: ingested.messageId,
+    conversationId: ingested.conversationId,
+    contactId: ingested.contactId,
+    duplicate: ingested.duplicate,
+    intent: ingested.intent?.kind ?? null,
+    queuedReplies: ingested.queued.length,
+  };
 }
 
 /** GET /simulator/messages?phone=…: a simulated phone's thread with the business. */
