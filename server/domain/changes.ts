@@ -31,10 +31,24 @@ export async function appendChanges(
         seq: change.seq,
         at,
         type: change.type,
-        entity_id: 'id' in change.data ? change.data.id : change.data.contactId,
+        entity_id: entityIdOf(change),
         data: JSON.stringify(change.data),
       })),
     )
     .execute();
   return logged;
+}
+
+/** What a change is about, for the log's index: the entity's id, or its owner's. */
+function entityIdOf(change: PendingChange): string {
+  switch (change.type) {
+    case 'consent.recorded':
+      return change.data.contactId;
+    case 'conversation.read':
+      return change.data.conversationId;
+    case 'triggers.updated':
+      return change.data.accountId;
+    default:
+      return change.data.id;
+  }
 }

@@ -8,11 +8,15 @@ import {
   type PullResponse,
   type ServerToClient,
 } from '../../shared/protocol/sync';
+import { CommandRequestSchema } from '../../shared/protocol/commands';
 import { authenticate, type SessionUser } from '../auth/sessions';
+import { runCommand } from '../domain/commands';
 import type { ServerContext } from '../domain/context';
 
 interface SocketData {
   user: SessionUser;
+  /** Kept to check the session again before each command: it may have been revoked. */
+  token: string;
 }
 
 const room = (accountId: string): string => `account:${accountId}`;
@@ -50,6 +54,7 @@ export function attachSync(
           return;
         }
         socket.data.user = user;
+        socket.data.token = token;
         next();
       },
       (error: unknown) => {
@@ -91,6 +96,47 @@ export function attachSync(
           });
         },
       );
+    });
+
+    socket.on('command', (request, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = CommandRequestSchema.safeParse(request);
+      if (!parsed.success) {
+        ack({
+          ok: false,
+          error: {
+            code: 'invalid-input',
+            message: parsed.error.issues.map((issue) => issue.message).join(' '),
+            problems: parsed.error.issues.map((issue) => ({
+              path: issue.path.join('.'),
+              message: issue.message,
+            })),
+          },
+        });
+        return;
+      }
+      const { key, command } = parsed.data;
+      authenticate(context.db, socket.data.token, context.now())
+        .then(async (user) => {
+          if (user === null) {
+            ack({
+              ok: false,
+              error: { code: 'unauthenticated', message: 'Your session has ended. Sign in again.' },
+            });
+            socket.disconnect(true);
+            return;
+          }
+          const run = await runCommand(context, user, key, command, 'desktop');
+          ack(run.result);
+          run.sending.catch(onError);
+        })
+        .catch((error: unknown) => {
+          onError(error);
+          ack({
+            ok: false,
+            error: { code: 'internal', message: 'The server could not do that. Try again.' },
+          });
+        });
     });
   });
 

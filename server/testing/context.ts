@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../shared/consent';
 import type { Change } from '../../shared/protocol/entities';
+import type { SessionUser } from '../auth/sessions';
 import { createAccount } from '../accounts/accounts';
 import { PhoneSimulator } from '../carriers/simulator';
 import type { DialectName, Storage } from '../db/connect';
@@ -18,6 +21,8 @@ export interface TestServer {
   readonly published: Change[];
   /** Resolves once every delivery receipt sent so far has been stored. */
   settled(): Promise<void>;
+  /** A person of the account with this role, signed in (no password: tests need no sign-in). */
+  user(role: Role, name?: string): Promise<SessionUser>;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,24 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
       // Receipts are sent on the next turn of the event loop.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.all(receipts);
+    },
+    user: async (role, name = `A ${role}`) => {
+      const id = randomUUID();
+      const email = `${id}@acme.test`;
+      await storage.db
+        .insertInto('users')
+        .values({
+          id,
+          account_id: accountId,
+          email,
+          name,
+          role,
+          password_hash: 'not-for-sign-in',
+          created_at: new Date().toISOString(),
+          disabled_at: null,
+        })
+        .execute();
+      return { id, accountId, email, name, role, sessionId: randomUUID() };
     },
     close: () => storage.close(),
   };

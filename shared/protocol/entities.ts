@@ -77,38 +77,59 @@ export const ConsentEntrySchema = z.object({
 });
 export type ConsentEntrySnapshot = z.infer<typeof ConsentEntrySchema>;
 
+export const ListSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** `marketing-opt-out` is the *Marketing Opt-Out* list; importing into it opts out. */
+  kind: z.enum(['marketing', 'marketing-opt-out', 'other']),
+});
+export type ListSnapshot = z.infer<typeof ListSchema>;
+
+export const TriggerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  keywords: z.array(z.string()),
+  reply: z.string().nullable(),
+  addToLists: z.array(z.string()),
+  removeFromLists: z.array(z.string()),
+});
+export type TriggerSnapshot = z.infer<typeof TriggerSchema>;
+
+/** The account's triggers, all of them, in the order they are tried. */
+export const TriggersSchema = z.object({ accountId: z.string(), triggers: z.array(TriggerSchema) });
+export type TriggersSnapshot = z.infer<typeof TriggersSchema>;
+
+export const UserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['agent', 'supervisor', 'admin']),
+  disabled: z.boolean(),
+});
+export type UserSnapshot = z.infer<typeof UserSchema>;
+
+/** When a person last read a conversation; messages after it are unread for them. */
+export const ReadSchema = z.object({
+  conversationId: z.string(),
+  userId: z.string(),
+  readAt: z.string(),
+});
+export type ReadSnapshot = z.infer<typeof ReadSchema>;
+
+const change = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({ seq: z.number(), at: z.string(), type: z.literal(type), data });
+
 /** One entry of an account's change log, in the order of `seq`. */
 export const ChangeSchema = z.discriminatedUnion('type', [
-  z.object({
-    seq: z.number(),
-    at: z.string(),
-    type: z.literal('contact.updated'),
-    data: ContactSchema,
-  }),
-  z.object({
-    seq: z.number(),
-    at: z.string(),
-    type: z.literal('conversation.updated'),
-    data: ConversationSchema,
-  }),
-  z.object({
-    seq: z.number(),
-    at: z.string(),
-    type: z.literal('message.created'),
-    data: MessageSchema,
-  }),
-  z.object({
-    seq: z.number(),
-    at: z.string(),
-    type: z.literal('message.updated'),
-    data: MessageSchema,
-  }),
-  z.object({
-    seq: z.number(),
-    at: z.string(),
-    type: z.literal('consent.recorded'),
-    data: ConsentEntrySchema,
-  }),
+  change('contact.updated', ContactSchema),
+  change('conversation.updated', ConversationSchema),
+  change('conversation.read', ReadSchema),
+  change('message.created', MessageSchema),
+  change('message.updated', MessageSchema),
+  change('consent.recorded', ConsentEntrySchema),
+  change('list.updated', ListSchema),
+  change('triggers.updated', TriggersSchema),
+  change('user.updated', UserSchema),
 ]);
 export type Change = z.infer<typeof ChangeSchema>;
 export type ChangeType = Change['type'];

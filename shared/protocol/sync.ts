@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CommandRequest, CommandType, CommandValue } from './commands';
 import type { Change } from './entities';
 
 /**
@@ -36,10 +37,24 @@ export interface ServerToClient {
 }
 
 export type Ack<T> = (
-  result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } },
+  result:
+    | { ok: true; value: T }
+    | {
+        ok: false;
+        error: {
+          code: string;
+          message: string;
+          problems?: readonly { path: string; message: string }[];
+        };
+      },
 ) => void;
 
 /** Requests the client sends, each answered through its acknowledgement. */
 export interface ClientToServer {
   'sync.pull': (request: PullRequest, ack: Ack<PullResponse>) => void;
+  /**
+   * Runs one command (see commands.ts). A replayed key is answered with the
+   * first result; the changes it made arrive as `changes` like any other.
+   */
+  command: (request: CommandRequest, ack: Ack<CommandValue<CommandType>>) => void;
 }

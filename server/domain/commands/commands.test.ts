@@ -1,0 +1,414 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Command, CommandValue } from '../../../shared/protocol/commands';
+import type { SessionUser } from '../../auth/sessions';
+import { startTestServer, type TestServer } from '../../testing/context';
+import { DIALECTS } from '../../testing/storage';
+import { createAccount } from '../../accounts/accounts';
+import { ingestInbound } from '../ingest';
+import { runCommand } from './index';
+
+const CUSTOMER = '+12015550123';
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function current(): TestServer {
+  if (server === undefined) throw new Error('no server');
+  return server;
+}
+
+let counter = 0;
+async function inbound(body: string, from = CUSTOMER) {
+  const result = await ingestInbound(
+    current().context.db,
+    { from, to: '+12015550100', body, carrierId: `SMcmd${String((counter += 1))}` },
+    { defaultCountry: 'US', now: new Date() },
+  );
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+async function run<C extends Command>(
+  user: SessionUser,
+  command: C,
+  key: string | null = randomUUID(),
+) {
+  const outcome = await runCommand(current().context, user, key, command, 'desktop');
+  await outcome.sending;
+  await current().settled();
+  return outcome;
+}
+
+async function ok<C extends Command>(
+  user: SessionUser,
+  command: C,
+  key?: string,
+): Promise<CommandValue<C['type']>> {
+  const { result } = await run(user, command, key);
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+const contactRow = (id: string) =>
+  current()
+    .storage.db.selectFrom('contacts')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+
+const history = (contactId: string) =>
+  current()
+    .storage.db.selectFrom('consent_history')
+    .select(['change', 'source', 'text'])
+    .where('contact_id', '=', contactId)
+    .orderBy('id')
+    .execute();
+
+const listId = async (name: string) =>
+  (
+    await current()
+      .storage.db.selectFrom('lists')
+      .select('id')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow()
+  ).id;
+
+describe.each(DIALECTS)('commands on %s', (dialect) => {
+  test('an agent replies in a conversation: stored, sent to the phone, delivered, and published', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent', 'Dana');
+    const { conversationId } = await inbound('Can I move my appointment?');
+    const { message } = await ok(agent, {
+      type: 'message.send',
+      conversationId,
+      body: 'Sure, Thursday at 3 works.',
+    });
+    expect(message).toMatchObject({ direction: 'outbound', status: 'queued', authorId: agent.id });
+    expect(server.simulator.thread(CUSTOMER).map((text) => text.body)).toContain(
+      'Sure, Thursday at 3 works.',
+    );
+    const stored = await server.storage.db
+      .selectFrom('messages')
+      .select('status')
+      .where('id', '=', message.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.status).toBe('delivered');
+    expect(server.published.some((change) => change.type === 'message.created')).toBe(true);
+  });
+
+  test('a replayed key returns the first result and texts the customer once', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const { conversationId } = await inbound('hello?');
+    const key = randomUUID();
+    const command: Command = { type: 'message.send', conversationId, body: 'Hi! How can we help?' };
+    const first = await run(agent, command, key);
+    const again = await run(agent, command, key);
+    expect(again.replayed).toBe(true);
+    expect(again.result).toEqual(first.result);
+    const sent = server.simulator.thread(CUSTOMER).filter((text) => text.direction === 'received');
+    expect(sent).toHaveLength(1);
+    const reused = await run(agent, { ...command, body: 'Something else' }, key);
+    expect(reused.result).toMatchObject({ ok: false, error: { code: 'key-reused' } });
+  });
+
+  test('the same key sent twice at once runs once', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const { conversationId } = await inbound('hello?');
+    const key = randomUUID();
+    const command: Command = { type: 'message.send', conversationId, body: 'Only once, please' };
+    const runs = await Promise.all([run(agent, command, key), run(agent, command, key)]);
+    expect(runs[0].result).toEqual(runs[1].result);
+    const rows = await server.storage.db
+      .selectFrom('messages')
+      .select('id')
+      .where('body', '=', 'Only once, please')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  test('a reply to a contact who texted STOP is refused with the reason and nothing is stored', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const { conversationId } = await inbound('STOP');
+    const { result } = await run(agent, { type: 'message.send', conversationId, body: 'But wait' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'opted-out' } });
+    expect(result.ok ? '' : result.error.message).toMatch(/^Opted out: replied STOP on /u);
+    const outbound = await server.storage.db
+      .selectFrom('messages')
+      .select('id')
+      .where('direction', '=', 'outbound')
+      .execute();
+    expect(outbound).toHaveLength(0);
+    expect(server.simulator.thread(CUSTOMER).filter((t) => t.direction === 'received')).toEqual([]);
+  });
+
+  test('texting a new number starts a conversation with a new contact', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const { message } = await ok(agent, {
+      type: 'message.send',
+      to: '(201) 555-0177',
+      body: 'Your order is ready.',
+    });
+    const conversation = await server.storage.db
+      .selectFrom('conversations')
+      .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .select(['contacts.phone'])
+      .where('conversations.id', '=', message.conversationId)
+      .executeTakeFirstOrThrow();
+    expect(conversation.phone).toBe('+12015550177');
+    const bad = await run(agent, { type: 'message.send', to: '555', body: 'x' });
+    expect(bad.result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  test('an agent cannot block, unblock or edit triggers; a supervisor can block, and the contact is opted out', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const supervisor = await server.user('supervisor', 'Sam');
+    const { contactId } = await inbound('you people are the worst');
+    const forbidden: Command[] = [
+      { type: 'contact.block', contactId },
+      { type: 'contact.unblock', contactId },
+      { type: 'triggers.update', triggers: [] },
+    ];
+    for (const command of forbidden) {
+      const { result } = await run(agent, command);
+      expect(result).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    }
+    const { result } = await run(agent, { type: 'contact.block', contactId });
+    expect(result.ok ? '' : result.error.message).toBe(
+      'Only supervisors and admins can block contacts.',
+    );
+    expect(await contactRow(contactId)).toMatchObject({ blocked: 0, opted_in: 1 });
+
+    const { contact } = await ok(supervisor, { type: 'contact.block', contactId, note: 'abusive' });
+    expect(contact).toMatchObject({ blocked: true, optedIn: false });
+    expect(contact.optOut).toMatchObject({ source: 'blocked', by: 'Sam' });
+    expect(await history(contactId)).toEqual([
+      { change: 'blocked', source: null, text: 'abusive' },
+      { change: 'opted-out', source: 'blocked', text: null },
+    ]);
+  });
+
+  test('opting in a blocked contact says "Unblock first"; without a note it asks how they consented', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const supervisor = await server.user('supervisor');
+    const { contactId } = await inbound('STOP');
+    const noNote = await run(agent, { type: 'contact.optIn', contactId, note: '  ' });
+    expect(noNote.result).toMatchObject({ ok: false, error: { code: 'note-required' } });
+    await ok(supervisor, { type: 'contact.block', contactId });
+    const blocked = await run(agent, {
+      type: 'contact.optIn',
+      contactId,
+      note: 'asked on the phone',
+    });
+    expect(blocked.result).toEqual({
+      ok: false,
+      error: { code: 'unblock-first', message: 'Unblock first' },
+    });
+    await ok(supervisor, { type: 'contact.unblock', contactId });
+    expect(await contactRow(contactId)).toMatchObject({ blocked: 0, opted_in: 0 });
+    const { contact } = await ok(agent, {
+      type: 'contact.optIn',
+      contactId,
+      note: 'asked on the phone 23 Nov',
+    });
+    expect(contact.optedIn).toBe(true);
+    expect((await history(contactId)).at(-1)).toEqual({
+      change: 'opted-in',
+      source: 'manual',
+      text: 'asked on the phone 23 Nov',
+    });
+  });
+
+  test('lists: an agent toggles a contact onto and off a list; unknown lists are refused', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const { contactId } = await inbound('hi');
+    const marketing = await listId('Marketing');
+    expect(
+      (await ok(agent, { type: 'contact.lists', contactId, listId: marketing, member: true }))
+        .contact.lists,
+    ).toEqual([marketing]);
+    expect(
+      (await ok(agent, { type: 'contact.lists', contactId, listId: marketing, member: false }))
+        .contact.lists,
+    ).toEqual([]);
+    const unknown = await run(agent, {
+      type: 'contact.lists',
+      contactId,
+      listId: 'nope',
+      member: true,
+    });
+    expect(unknown.result).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const { list } = await ok(agent, { type: 'list.create', name: 'VIP patients' });
+    const duplicate = await run(agent, { type: 'list.create', name: 'vip PATIENTS' });
+    expect(duplicate.result).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'There is already a list called “VIP patients”.' },
+    });
+    expect(server.published.some((c) => c.type === 'list.updated' && c.data.id === list.id)).toBe(
+      true,
+    );
+  });
+
+  test('another account’s contacts and conversations read as not found', async () => {
+    server = await startTestServer(dialect);
+    const { contactId, conversationId } = await inbound('hi');
+    const otherAccount = await createAccount(
+      server.storage.db,
+      { name: 'Other Co', defaultCountry: 'US', businessNumber: '+12015550199' },
+      new Date(),
+    );
+    const stranger: SessionUser = { ...(await server.user('admin')), accountId: otherAccount };
+    const elsewhere: Command[] = [
+      { type: 'contact.optOut', contactId },
+      { type: 'contact.block', contactId },
+      { type: 'conversation.close', conversationId },
+      { type: 'message.send', conversationId, body: 'hello from elsewhere' },
+    ];
+    for (const command of elsewhere) {
+      const { result } = await run(stranger, command);
+      expect(result).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    }
+    expect(await contactRow(contactId)).toMatchObject({ opted_in: 1, blocked: 0 });
+  });
+
+  test('assign, close, reopen, notes and reads', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent', 'Dana');
+    const other = await server.user('agent', 'Lee');
+    const { conversationId } = await inbound('hello');
+    expect(
+      (await ok(agent, { type: 'conversation.assign', conversationId, assigneeId: other.id }))
+        .conversation.assigneeId,
+    ).toBe(other.id);
+    const nobody = await run(agent, {
+      type: 'conversation.assign',
+      conversationId,
+      assigneeId: randomUUID(),
+    });
+    expect(nobody.result).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(
+      (await ok(agent, { type: 'conversation.close', conversationId })).conversation.status,
+    ).toBe('closed');
+    expect(
+      (await ok(agent, { type: 'conversation.reopen', conversationId })).conversation.status,
+    ).toBe('open');
+    const { message } = await ok(agent, {
+      type: 'note.add',
+      conversationId,
+      body: 'Called them back',
+    });
+    expect(message).toMatchObject({ direction: 'note', status: 'none' });
+    expect(server.simulator.thread(CUSTOMER).some((t) => t.body === 'Called them back')).toBe(
+      false,
+    );
+    const { read } = await ok(agent, { type: 'conversation.read', conversationId });
+    expect(read).toMatchObject({ conversationId, userId: agent.id });
+  });
+
+  test('triggers: a supervisor saves a set; opt-out words and duplicates are refused with where they are', async () => {
+    server = await startTestServer(dialect);
+    const supervisor = await server.user('supervisor');
+    const marketing = await listId('Marketing');
+    const refused = await run(supervisor, {
+      type: 'triggers.update',
+      triggers: [
+        {
+          name: 'Hours',
+          keywords: ['HOURS', 'STOP'],
+          reply: 'Open 9-5',
+          addToLists: [],
+          removeFromLists: [],
+        },
+        { name: 'Open', keywords: ['hours'], reply: null, addToLists: [], removeFromLists: [] },
+      ],
+    });
+    expect(refused.result.ok).toBe(false);
+    if (!refused.result.ok) {
+      expect(refused.result.error.code).toBe('invalid-input');
+      expect(refused.result.error.problems?.map((problem) => problem.path)).toEqual([
+        'triggers.0.keywords.0',
+        'triggers.0.keywords.1',
+        'triggers.1.keywords.0',
+      ]);
+    }
+    const { triggers, warnings } = await ok(supervisor, {
+      type: 'triggers.update',
+      triggers: [
+        {
+          name: 'Hours',
+          keywords: ['HOURS'],
+          reply: 'Open 9-5, Mon-Fri.',
+          addToLists: [marketing],
+          removeFromLists: [],
+        },
+        { name: 'Help', keywords: ['HELP'], reply: 'Call us', addToLists: [], removeFromLists: [] },
+      ],
+    });
+    expect(triggers.triggers.map((trigger) => trigger.name)).toEqual(['Hours', 'Help']);
+    expect(warnings.map((warning) => warning.keyword)).toEqual(['HELP']);
+    const { contactId, queued } = await inbound('hours?');
+    expect(queued).toHaveLength(1);
+    expect((await contactRow(contactId)).id).toBe(contactId);
+    const members = await server.storage.db
+      .selectFrom('list_members')
+      .select('list_id')
+      .where('contact_id', '=', contactId)
+      .execute();
+    expect(members.map((member) => member.list_id)).toEqual([marketing]);
+  });
+
+  test('import: good rows are imported, bad ones reported by line, and nobody opted out is opted back in', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const { contactId: stopped } = await inbound('STOP', '+12015550150');
+    const report = await ok(agent, {
+      type: 'contacts.import',
+      rows: [
+        { line: 2, phone: '(201) 555-0140', name: 'Ann', lists: ['marketing'], optedIn: true },
+        { line: 3, phone: '12345', name: 'Typo' },
+        { line: 4, phone: '201-555-0150', name: 'Bo', optedIn: true },
+        { line: 5, phone: '201 555 0160', lists: ['No such list'] },
+        { line: 6, phone: '+1 201 555 0170', optedIn: false },
+      ],
+    });
+    expect(report.created).toBe(2);
+    expect(report.updated).toBe(1);
+    expect(report.keptOptedOut).toEqual([4]);
+    expect(report.errors.map((error) => error.line)).toEqual([3, 5]);
+    expect(report.errors[1]?.message).toBe('There is no list called “No such list”.');
+    expect(await contactRow(stopped)).toMatchObject({ name: 'Bo', opted_in: 0 });
+    const imported = await server.storage.db
+      .selectFrom('contacts')
+      .select(['phone', 'name', 'opted_in'])
+      .where('phone', 'in', ['+12015550140', '+12015550170'])
+      .orderBy('phone')
+      .execute();
+    expect(imported).toEqual([
+      { phone: '+12015550140', name: 'Ann', opted_in: 1 },
+      { phone: '+12015550170', name: '', opted_in: 0 },
+    ]);
+
+    const optOutList = await ok(agent, {
+      type: 'contacts.import',
+      rows: [{ line: 2, phone: '(201) 555-0140' }],
+      optOutList: true,
+    });
+    expect(optOutList.errors).toEqual([]);
+    const ann = await server.storage.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('phone', '=', '+12015550140')
+      .executeTakeFirstOrThrow();
+    expect(ann.opted_in).toBe(0);
+    expect((await history(ann.id)).at(-1)).toMatchObject({ change: 'opted-out', source: 'import' });
+  });
+});

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { INITIAL_CONSENT, sendGate } from '../../../shared/consent';
+import { normalizePhone } from '../../../shared/phone';
+import { ok } from '../../../shared/result';
+import type { Conversation, Message } from '../../db/schema';
+import { consentOf, conversationSnapshot, listIdsOf, messageSnapshot } from '../records';
+import {
+  findContact,
+  findConversation,
+  newMessage,
+  NO_CONVERSATION,
+  refuse,
+  type Handler,
+  type Scope,
+} from './scope';
+
+async function saveConversation(scope: Scope, conversation: Conversation): Promise<void> {
+  await scope.trx
+    .updateTable('conversations')
+    .set({
+      status: conversation.status,
+      assignee_id: conversation.assignee_id,
+      last_activity_at: conversation.last_activity_at,
+    })
+    .where('id', '=', conversation.id)
+    .execute();
+  scope.changes.push({ type: 'conversation.updated', data: conversationSnapshot(conversation) });
+}
+
+async function insertMessage(scope: Scope, message: Message): Promise<void> {
+  await scope.trx.insertInto('messages').values(message).execute();
+  scope.changes.push({ type: 'message.created', data: messageSnapshot(message) });
+}
+
+/** The conversation with a number on the account's first business number, made if needed. */
+async function conversationWith(
+  scope: Scope,
+  to: string,
+): Promise<{ ok: true; conversation: Conversation } | { ok: false; message: string }> {
+  const phone = normalizePhone(to, scope.defaultCountry);
+  if (!phone.ok) return { ok: false, message: phone.error.message };
+  const { trx, accountId, at } = scope;
+  await trx
+    .insertInto('contacts')
+    .values({
+      id: randomUUID(),
+      account_id: accountId,
+      phone: phone.value,
+      name: '',
+      opted_in: INITIAL_CONSENT.optedIn ? 1 : 0,
+      blocked: 0,
+      opt_out: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
+    .execute();
+  const contact = await trx
+    .selectFrom('contacts')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('phone', '=', phone.value)
+    .executeTakeFirstOrThrow();
+  const existing = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('contact_id', '=', contact.id)
+    .orderBy('last_activity_at', 'desc')
+    .executeTakeFirst();
+  if (existing !== undefined) return { ok: true, conversation: existing };
+  const number = await trx
+    .selectFrom('business_numbers')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  if (number === undefined) return { ok: false, message: 'This account has no business number.' };
+  const conversation: Conversation = {
+    id: randomUUID(),
+    account_id: accountId,
+    contact_id: contact.id,
+    business_number_id: number.id,
+    status: 'open',
+    assignee_id: null,
+    last_activity_at: at,
+    created_at: at,
+  };
+  await trx.insertInto('conversations').values(conversation).execute();
+  return { ok: true, conversation };
+}
+
+/**
+ * Queues a text to a customer. The send gate runs here (a refusal is
+ * answered at once, with its reason, and nothing is stored) and again when
+ * the text leaves, since the customer may text STOP in between (R6).
+ */
+export const messageSend: Handler<'message.send'> = async (scope, command) => {
+  let conversation: Conversation | undefined;
+  if (command.to !== undefined) {
+    const found = await conversationWith(scope, command.to);
+    if (!found.ok) return refuse('invalid-input', found.message);
+    conversation = found.conversation;
+  } else {
+    conversation = await findConversation(scope, command.conversationId ?? '');
+    if (conversation === undefined) return refuse('not-found', NO_CONVERSATION);
+  }
+  const contact = await findContact(scope, conversation.contact_id);
+  if (contact === undefined) return refuse('not-found', NO_CONVERSATION);
+  const gate = sendGate(consentOf(contact, await listIdsOf(scope.trx, contact.id)), {
+    kind: scope.origin === 'api' ? 'api' : 'reply',
+  });
+  if (!gate.allowed) return refuse(gate.code === 'blocked' ? 'blocked' : 'opted-out', gate.reason);
+
+  const message = newMessage(scope, conversation.id, {
+    direction: 'outbound',
+    body: command.body,
+    status: 'queued',
+    author_id: scope.user.id,
+  });
+  await insertMessage(scope, message);
+  await saveConversation(scope, { ...conversation, last_activity_at: scope.at });
+  scope.queued.push(message.id);
+  return ok({ message: messageSnapshot(message) });
+};
+
+/** An internal note: seen by the team, never sent. */
+export const noteAdd: Handler<'note.add'> = async (scope, command) => {
+  const conversation = await findConversation(scope, command.conversationId);
+  if (conversation === undefined) return refuse('not-found', NO_CONVERSATION);
+  const message = newMessage(scope, conversation.id, {
+    direction: 'note',
+    body: command.body,
+    status: 'none',
+    author_id: scope.user.id,
+  });
+  await insertMessage(scope, message);
+  return ok({ message: messageSnapshot(message) });
+};
+
+export const conversationAssign: Handler<'conversation.assign'> = async (scope, command) => {
+  const conversation = await findConversation(scope, command.conversationId);
+  if (conversation === undefined) return refuse('not-found', NO_CONVERSATION);
+  if (command.assigneeId !== null) {
+    const assignee = await scope.trx
+      .selectFrom('users')
+      .select(['id', 'disabled_at'])
+      .where('id', '=', command.assigneeId)
+      .where('account_id', '=', scope.accountId)
+      .executeTakeFirst();
+    if (assignee === undefined) return refuse('not-found', 'There is no such person in this team.');
+    if (assignee.disabled_at !== null) {
+      return refuse('conflict', 'That person’s access was removed; assign someone else.');
+    }
+  }
+  const updated = { ...conversation, assignee_id: command.assigneeId };
+  if (conversation.assignee_id !== command.assigneeId) await saveConversation(scope, updated);
+  return ok({ conversation: conversationSnapshot(updated) });
+};
+
+const setStatus =
+  (status: Conversation['status']): Handler<'conversation.close' | 'conversation.reopen'> =>
+  async (scope, command) => {
+    const conversation = await findConversation(scope, command.conversationId);
+    if (conversation === undefined) return refuse('not-found', NO_CONVERSATION);
+    const updated = { ...conversation, status };
+    if (conversation.status !== status) await saveConversation(scope, updated);
+    return ok({ conversation: conversationSnapshot(updated) });
+  };
+
+export const conversationClose = setStatus('closed') as Handler<'conversation.close'>;
+export const conversationReopen = setStatus('open') as Handler<'conversation.reopen'>;
+
+/** Marks a conversation read for the person: their unread count for it drops to zero. */
+export const conversationRead: Handler<'conversation.read'> = async (scope, command) => {
+  const conversation = await findConversation(scope, command.conversationId);
+  if (conversation === undefined) return refuse('not-found', NO_CONVERSATION);
+  await scope.trx
+    .insertInto('conversation_reads')
+    .values({ conversation_id: conversation.id, user_id: scope.user.id, read_at: scope.at })
+    .onConflict((conflict) =>
+      conflict.columns(['conversation_id', 'user_id']).doUpdateSet({ read_at: scope.at }),
+    )
+    .execute();
+  const read = { conversationId: conversation.id, userId: scope.user.id, readAt: scope.at };
+  scope.changes.push({ type: 'conversation.read', data: read });
+  return ok({ read });
+};

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { isCountryCode } from '../../../shared/phone';
+import {
+  refusalFor,
+  type Command,
+  type CommandError,
+  type CommandType,
+  type CommandValue,
+} from '../../../shared/protocol/commands';
+import type { Change } from '../../../shared/protocol/entities';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { SessionUser } from '../../auth/sessions';
+import { appendChanges } from '../changes';
+import type { ServerContext } from '../context';
+import { sendQueued } from '../outbound';
+import {
+  contactBlock,
+  contactLists,
+  contactOptIn,
+  contactOptOut,
+  contactsImport,
+  contactUnblock,
+  contactUpdate,
+} from './contacts';
+import {
+  conversationAssign,
+  conversationClose,
+  conversationRead,
+  conversationReopen,
+  messageSend,
+  noteAdd,
+} from './conversations';
+import type { CommandOrigin, Handler, Scope } from './scope';
+import { listCreate, triggersUpdate } from './settings';
+
+export type { CommandOrigin } from './scope';
+
+const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
+  'message.send': messageSend,
+  'note.add': noteAdd,
+  'contact.update': contactUpdate,
+  'contact.lists': contactLists,
+  'contact.block': contactBlock,
+  'contact.unblock': contactUnblock,
+  'contact.optIn': contactOptIn,
+  'contact.optOut': contactOptOut,
+  'conversation.assign': conversationAssign,
+  'conversation.close': conversationClose,
+  'conversation.reopen': conversationReopen,
+  'conversation.read': conversationRead,
+  'triggers.update': triggersUpdate,
+  'list.create': listCreate,
+  'contacts.import': contactsImport,
+};
+
+/** What each command of a run answered, in order. */
+export type Values<C extends readonly Command[]> = { [I in keyof C]: CommandValue<C[I]['type']> };
+
+export interface CommandRun<T> {
+  readonly result: Result<T, CommandError>;
+  /** True when the key had been run before and this is its first result again. */
+  readonly replayed: boolean;
+  /** Settles once the texts the command queued have been handed to the carrier. */
+  readonly sending: Promise<void>;
+}
+
+/** A refusal rolls the transaction back; it travels out of it as this. */
+class Refused extends Error {
+  constructor(readonly error: CommandError) {
+    super(error.message);
+  }
+}
+
+const fingerprintOf = (user: SessionUser, commands: readonly Command[]): string =>
+  `${commands.map((command) => command.type).join('+')}:${createHash('sha256')
+    .update(JSON.stringify([user.id, commands]))
+    .digest('base64url')}`;
+
+/**
+ * Runs commands for a signed-in person, all or nothing, in one transaction:
+ * authorisation by role and account, the handlers, the change log, and the
+ * first result stored under the idempotency key. A replayed key answers
+ * with that first result and does nothing again; the same key with other
+ * commands is refused. Changes are published and queued texts sent once
+ * the transaction has committed.
+ */
+export async function runCommands<const C extends readonly Command[]>(
+  context: ServerContext,
+  user: SessionUser,
+  key: string | null,
+  commands: C,
+  origin: CommandOrigin,
+): Promise<CommandRun<Values<C>>> {
+  const done = Promise.resolve();
+  for (const command of commands) {
+    const refusal = refusalFor(user.role, command.type);
+    if (refusal !== null) {
+      return {
+        result: fail({ code: 'not-allowed', message: refusal }),
+        replayed: false,
+        sending: done,
+      };
+    }
+  }
+  const fingerprint = fingerprintOf(user, commands);
+  const stored = key === null ? undefined : await findStored(context, user, key, fingerprint);
+  if (stored !== undefined)
+    return { result: stored as Result<Values<C>, CommandError>, replayed: true, sending: done };
+
+  const now = context.now();
+  const at = now.toISOString();
+  let committed: { values: unknown[]; changes: Change[]; queued: string[] };
+  try {
+    committed = await context.db.transaction().execute(async (trx) => {
+      if (key !== null) {
+        // Inside the transaction too: on SQLite this is the check that counts.
+        const again = await trx
+          .selectFrom('idempotency')
+          .select('key')
+          .where('account_id', '=', user.accountId)
+          .where('key', '=', key)
+          .executeTakeFirst();
+        if (again !== undefined) throw new Replayed();
+      }
+      const account = await trx
+        .selectFrom('accounts')
+        .select('default_country')
+        .where('id', '=', user.accountId)
+        .executeTakeFirstOrThrow();
+      const scope: Scope = {
+        trx,
+        user,
+        actor: { kind: 'user', id: user.id, name: user.name, role: user.role },
+        accountId: user.accountId,
+        defaultCountry: isCountryCode(account.default_country)
+          ? account.default_country
+          : context.defaultCountry,
+        origin,
+        at,
+        changes: [],
+        queued: [],
+      };
+      const values: unknown[] = [];
+      for (const command of commands) {
+        const handler = HANDLERS[command.type] as Handler<CommandType>;
+        const result = await handler(scope, command);
+        if (!result.ok) throw new Refused(result.error);
+        values.push(result.value);
+      }
+      const changes = await appendChanges(trx, user.accountId, scope.changes, at);
+      if (key !== null) {
+        await trx
+          .insertInto('idempotency')
+          .values({
+            account_id: user.accountId,
+            key,
+            user_id: user.id,
+            command: fingerprint,
+            result: JSON.stringify(ok(values)),
+            created_at: at,
+          })
+          .execute();
+      }
+      return { values, changes, queued: scope.queued };
+    });
+  } catch (error) {
+    if (error instanceof Refused) {
+      // Nothing was written; the refusal is still the key's answer.
+      if (key !== null) await storeRefusal(context, user, key, fingerprint, error.error, at);
+      const first = key === null ? undefined : await findStored(context, user, key, fingerprint);
+      return {
+        result: (first ?? fail(error.error)) as Result<Values<C>, CommandError>,
+        replayed: false,
+        sending: done,
+      };
+    }
+    // The same key run twice at once: the other run's result is the answer.
+    const first = key === null ? undefined : await findStored(context, user, key, fingerprint);
+    if (first !== undefined)
+      return { result: first as Result<Values<C>, CommandError>, replayed: true, sending: done };
+    throw error;
+  }
+  context.publish(user.accountId, committed.changes);
+  return {
+    result: ok(committed.values as Values<C>),
+    replayed: false,
+    sending: committed.queued.length === 0 ? done : sendQueued(context, committed.queued),
+  };
+}
+
+/** One command; see {@link runCommands}. */
+export async function runCommand<C extends Command>(
+  context: ServerContext,
+  user: SessionUser,
+  key: string | null,
+  command: C,
+  origin: CommandOrigin,
+): Promise<CommandRun<CommandValue<C['type']>>> {
+  const run = await runCommands(context, user, key, [command] as const, origin);
+  return {
+    ...run,
+    result: run.result.ok ? ok(run.result.value[0] as CommandValue<C['type']>) : run.result,
+  };
+}
+
+/** Thrown inside the transaction when the key turns out to be taken. */
+class Replayed extends Error {}
+
+async function findStored(
+  context: ServerContext,
+  user: SessionUser,
+  key: string,
+  fingerprint: string,
+): Promise<Result<unknown, CommandError> | undefined> {
+  const row = await context.db
+    .selectFrom('idempotency')
+    .select(['command', 'result'])
+    .where('account_id', '=', user.accountId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  if (row.command !== fingerprint) {
+    return fail({
+      code: 'key-reused',
+      message:
+        'This idempotency key was already used for a different request. Use a new key for each new action.',
+    });
+  }
+  return JSON.parse(row.result) as Result<unknown, CommandError>;
+}
+
+async function storeRefusal(
+  context: ServerContext,
+  user: SessionUser,
+  key: string,
+  fingerprint: string,
+  error: CommandError,
+  at: string,
+): Promise<void> {
+  await context.db
+    .insertInto('idempotency')
+    .values({
+      account_id: user.accountId,
+      key,
+      user_id: user.id,
+      command: fingerprint,
+      result: JSON.stringify(fail(error)),
+      created_at: at,
+    })
+    .onConflict((conflict) => conflict.columns(['account_id', 'key']).doNothing())
+    .execute();
+}

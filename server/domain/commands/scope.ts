@@ -1,0 +1,106 @@
+import type { Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { ConsentRefusal, UserActor } from '../../../shared/consent';
+import type { CountryCode } from '../../../shared/phone';
+import type {
+  CommandError,
+  CommandErrorCode,
+  CommandOf,
+  CommandType,
+  CommandValue,
+} from '../../../shared/protocol/commands';
+import type { PendingChange } from '../../../shared/protocol/entities';
+import { fail, type Result } from '../../../shared/result';
+import type { SessionUser } from '../../auth/sessions';
+import type { Contact, Conversation, Database, Message } from '../../db/schema';
+
+/** Where a command came from; the send gate words API sends differently (R6). */
+export type CommandOrigin = 'desktop' | 'api';
+
+/** Everything a command handler works with: one transaction, one person, one moment. */
+export interface Scope {
+  readonly trx: Transaction<Database>;
+  readonly user: SessionUser;
+  readonly actor: UserActor;
+  readonly accountId: string;
+  readonly defaultCountry: CountryCode;
+  readonly origin: CommandOrigin;
+  /** ISO 8601; every row the command writes carries this time. */
+  readonly at: string;
+  /** Changes for the log, appended once the handler succeeds. */
+  readonly changes: PendingChange[];
+  /** Outbound texts to hand to the carrier after commit. */
+  readonly queued: string[];
+}
+
+export type CommandResult<T extends CommandType> = Result<CommandValue<T>, CommandError>;
+
+export type Handler<T extends CommandType> = (
+  scope: Scope,
+  command: CommandOf<T>,
+) => Promise<CommandResult<T>>;
+
+export const refuse = (
+  code: CommandErrorCode,
+  message: string,
+  problems?: CommandError['problems'],
+): Result<never, CommandError> =>
+  fail(problems === undefined ? { code, message } : { code, message, problems });
+
+/** The consent engine's refusals, as command errors. */
+export function fromConsentRefusal(refusal: ConsentRefusal): Result<never, CommandError> {
+  switch (refusal.code) {
+    case 'unknown-trigger':
+      return refuse('not-found', refusal.message);
+    default:
+      return refuse(refusal.code, refusal.message);
+  }
+}
+
+/** A contact of the scope's account; another account's id reads as not found. */
+export function findContact(scope: Scope, contactId: string): Promise<Contact | undefined> {
+  return scope.trx
+    .selectFrom('contacts')
+    .selectAll()
+    .where('id', '=', contactId)
+    .where('account_id', '=', scope.accountId)
+    .executeTakeFirst();
+}
+
+export function findConversation(
+  scope: Scope,
+  conversationId: string,
+): Promise<Conversation | undefined> {
+  return scope.trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', conversationId)
+    .where('account_id', '=', scope.accountId)
+    .executeTakeFirst();
+}
+
+export const NO_CONTACT = 'There is no such contact in this account.';
+export const NO_CONVERSATION = 'There is no such conversation in this account.';
+
+/** A message row with the defaults every new message has. */
+export function newMessage(
+  scope: Scope,
+  conversationId: string,
+  fields: Pick<Message, 'direction' | 'body' | 'status'> & Partial<Message>,
+): Message {
+  return {
+    id: randomUUID(),
+    account_id: scope.accountId,
+    conversation_id: conversationId,
+    author_id: null,
+    carrier_id: null,
+    error_code: null,
+    error_message: null,
+    possible_opt_out: 0,
+    trigger_id: null,
+    in_reply_to: null,
+    created_at: scope.at,
+    updated_at: scope.at,
+    ...fields,
+  };
+}

@@ -1,0 +1,285 @@
+import { z } from 'zod';
+import type { Role } from '../consent/types';
+import {
+  ContactSchema,
+  ConversationSchema,
+  ListSchema,
+  MessageSchema,
+  ReadSchema,
+  TriggersSchema,
+} from './entities';
+
+/**
+ * Commands: what a desktop (or an integration, through the REST API) asks
+ * the server to do. Each carries an idempotency key; the server runs a key
+ * once and answers a replay with the first result, so a desktop can resend
+ * after a dropped connection without texting a customer twice.
+ */
+
+/** The longest text a carrier delivers as one message (10 segments of 160). */
+export const MAX_TEXT_LENGTH = 1600;
+/** Rows per import command; larger files are sent in several commands. */
+export const MAX_IMPORT_ROWS = 5000;
+
+const id = (what: string) =>
+  z
+    .string({ error: `${what} is required.` })
+    .min(1, `${what} is required.`)
+    .max(200, `${what} is too long.`);
+const text = z
+  .string({ error: 'The text is required.' })
+  .max(MAX_TEXT_LENGTH, `A text can be at most ${MAX_TEXT_LENGTH} characters.`)
+  .refine((value) => value.trim() !== '', 'Write something first.');
+const note = z.string().max(500, 'A note can be at most 500 characters.');
+const phone = z
+  .string({ error: 'The phone number is required.' })
+  .min(1, 'The phone number is required.')
+  .max(40, 'That is too long for a phone number.');
+const listName = z
+  .string()
+  .trim()
+  .min(1, 'A list needs a name.')
+  .max(100, 'A list name can be at most 100 characters.');
+
+export const IdempotencyKeySchema = z
+  .string({ error: 'Every command needs an idempotency key.' })
+  .regex(
+    /^[A-Za-z0-9_.:-]{8,100}$/u,
+    'An idempotency key is 8 to 100 letters, digits, or - _ . : (a UUID is ideal).',
+  );
+
+export const TriggerInputSchema = z.strictObject({
+  /** Keep an existing trigger's id; leave it out for a new trigger. */
+  id: id('The trigger id').optional(),
+  name: z.string().trim().min(1, 'A trigger needs a name.').max(100),
+  keywords: z
+    .array(z.string().max(60, 'A keyword can be at most 60 characters.'))
+    .min(1, 'A trigger needs at least one keyword.')
+    .max(20),
+  reply: z.string().max(MAX_TEXT_LENGTH).nullable(),
+  addToLists: z.array(id('A list id')).max(50),
+  removeFromLists: z.array(id('A list id')).max(50),
+});
+export type TriggerInput = z.infer<typeof TriggerInputSchema>;
+
+export const ImportRowSchema = z.strictObject({
+  /** The row's line in the file, for errors a person can find. */
+  line: z.number().int().min(1),
+  phone: z.string().max(100),
+  name: z.string().max(200).optional(),
+  /** List names; unknown names are an error for the row. */
+  lists: z.array(z.string().max(100)).max(50).optional(),
+  /** The file's opted-in column; left out when the file has none. */
+  optedIn: z.boolean().optional(),
+});
+export type ImportRow = z.infer<typeof ImportRowSchema>;
+
+export const CommandSchema = z.discriminatedUnion('type', [
+  z
+    .strictObject({
+      type: z.literal('message.send'),
+      /** Reply in a conversation… */
+      conversationId: id('The conversation').optional(),
+      /** …or text a number, starting a conversation if there is none. */
+      to: phone.optional(),
+      body: text,
+    })
+    .refine(
+      (command) => (command.conversationId === undefined) !== (command.to === undefined),
+      'Say where the text goes: a conversationId or a number (to), not both.',
+    ),
+  z.strictObject({
+    type: z.literal('note.add'),
+    conversationId: id('The conversation'),
+    body: text,
+  }),
+  z.strictObject({
+    type: z.literal('contact.update'),
+    contactId: id('The contact'),
+    name: z.string().trim().max(200, 'A name can be at most 200 characters.'),
+  }),
+  z.strictObject({
+    type: z.literal('contact.lists'),
+    contactId: id('The contact'),
+    listId: id('The list'),
+    member: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal('contact.block'),
+    contactId: id('The contact'),
+    note: note.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('contact.unblock'),
+    contactId: id('The contact'),
+    note: note.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('contact.optIn'),
+    contactId: id('The contact'),
+    /** How the contact consented (R4): required, and kept in the history. */
+    note: z.string({ error: 'Say how the contact consented.' }).max(500),
+  }),
+  z.strictObject({
+    type: z.literal('contact.optOut'),
+    contactId: id('The contact'),
+    note: note.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('conversation.assign'),
+    conversationId: id('The conversation'),
+    /** A user of the account, or null to unassign. */
+    assigneeId: id('The assignee').nullable(),
+  }),
+  z.strictObject({ type: z.literal('conversation.close'), conversationId: id('The conversation') }),
+  z.strictObject({
+    type: z.literal('conversation.reopen'),
+    conversationId: id('The conversation'),
+  }),
+  z.strictObject({ type: z.literal('conversation.read'), conversationId: id('The conversation') }),
+  z.strictObject({
+    type: z.literal('triggers.update'),
+    /** The whole set, in the order they are tried. */
+    triggers: z.array(TriggerInputSchema).max(50),
+  }),
+  z.strictObject({ type: z.literal('list.create'), name: listName }),
+  z.strictObject({
+    type: z.literal('contacts.import'),
+    rows: z
+      .array(ImportRowSchema)
+      .min(1, 'The file has no rows.')
+      .max(MAX_IMPORT_ROWS, `Send at most ${MAX_IMPORT_ROWS} rows per import.`),
+    /** Every row is also added to this list. */
+    listId: id('The list').optional(),
+    /** An import into the Opt-Out List: every number in it is opted out of all texts (R11). */
+    optOutList: z.boolean().optional(),
+  }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+export const CommandRequestSchema = z.strictObject({
+  key: IdempotencyKeySchema,
+  command: CommandSchema,
+});
+export type CommandRequest = z.input<typeof CommandRequestSchema>;
+
+const EVERYONE: readonly Role[] = ['agent', 'supervisor', 'admin'];
+const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
+
+/**
+ * Who may run each command. The server enforces it; the desktop uses it to
+ * hide what a person cannot do. Blocking and triggers are supervisors' (R3, R5).
+ */
+export const COMMAND_ROLES: Readonly<Record<CommandType, readonly Role[]>> = {
+  'message.send': EVERYONE,
+  'note.add': EVERYONE,
+  'contact.update': EVERYONE,
+  'contact.lists': EVERYONE,
+  'contact.block': SUPERVISORS,
+  'contact.unblock': SUPERVISORS,
+  'contact.optIn': EVERYONE,
+  'contact.optOut': EVERYONE,
+  'conversation.assign': EVERYONE,
+  'conversation.close': EVERYONE,
+  'conversation.reopen': EVERYONE,
+  'conversation.read': EVERYONE,
+  'triggers.update': SUPERVISORS,
+  'list.create': EVERYONE,
+  'contacts.import': EVERYONE,
+};
+
+/** What each command does, as the end of "Only supervisors and admins can …". */
+export const COMMAND_LABELS: Readonly<Record<CommandType, string>> = {
+  'message.send': 'send texts',
+  'note.add': 'add notes',
+  'contact.update': 'edit contacts',
+  'contact.lists': 'change a contact’s lists',
+  'contact.block': 'block contacts',
+  'contact.unblock': 'unblock contacts',
+  'contact.optIn': 'opt contacts in',
+  'contact.optOut': 'opt contacts out',
+  'conversation.assign': 'assign conversations',
+  'conversation.close': 'close conversations',
+  'conversation.reopen': 'reopen conversations',
+  'conversation.read': 'mark conversations read',
+  'triggers.update': 'edit automatic replies (triggers)',
+  'list.create': 'create lists',
+  'contacts.import': 'import contacts',
+};
+
+export const mayRun = (role: Role, type: CommandType): boolean =>
+  COMMAND_ROLES[type].includes(role);
+
+/** Why a person may not run a command, in words; null when they may. */
+export function refusalFor(role: Role, type: CommandType): string | null {
+  if (mayRun(role, type)) return null;
+  const roles = COMMAND_ROLES[type];
+  const who = roles.length === 1 ? `${roles[0] ?? ''}s` : 'supervisors and admins';
+  return `Only ${who} can ${COMMAND_LABELS[type]}.`;
+}
+
+const KeywordProblemSchema = z.object({
+  keyword: z.string(),
+  trigger: z.string(),
+  message: z.string(),
+});
+
+export const ImportReportSchema = z.object({
+  created: z.number(),
+  updated: z.number(),
+  /** Rows kept opted out although the file said opted in (R11). */
+  keptOptedOut: z.array(z.number()),
+  errors: z.array(z.object({ line: z.number(), message: z.string() })),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+const contact = z.object({ contact: ContactSchema });
+const conversation = z.object({ conversation: ConversationSchema });
+const message = z.object({ message: MessageSchema });
+
+/** What each command answers with when it succeeds. */
+export const CommandValueSchemas = {
+  'message.send': message,
+  'note.add': message,
+  'contact.update': contact,
+  'contact.lists': contact,
+  'contact.block': contact,
+  'contact.unblock': contact,
+  'contact.optIn': contact,
+  'contact.optOut': contact,
+  'conversation.assign': conversation,
+  'conversation.close': conversation,
+  'conversation.reopen': conversation,
+  'conversation.read': z.object({ read: ReadSchema }),
+  'triggers.update': z.object({
+    triggers: TriggersSchema,
+    /** Saved, but the person should know (a carrier also answers HELP, …). */
+    warnings: z.array(KeywordProblemSchema),
+  }),
+  'list.create': z.object({ list: ListSchema }),
+  'contacts.import': ImportReportSchema,
+} as const satisfies Record<CommandType, z.ZodType>;
+
+export type CommandValue<T extends CommandType> = z.infer<(typeof CommandValueSchemas)[T]>;
+
+/** Why a command was refused. `message` is for people; `code` is for programs. */
+export type CommandErrorCode =
+  | 'invalid-input'
+  | 'not-found'
+  | 'not-allowed'
+  | 'unblock-first'
+  | 'note-required'
+  | 'blocked'
+  | 'opted-out'
+  | 'conflict'
+  | 'key-reused'
+  | 'internal';
+
+export interface CommandError {
+  readonly code: CommandErrorCode;
+  readonly message: string;
+  /** For `invalid-input` on triggers and imports: each problem, where it is. */
+  readonly problems?: readonly { readonly path: string; readonly message: string }[];
+}
