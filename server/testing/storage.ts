@@ -8,24 +8,26 @@ import { openStorage, type DialectName, type Storage } from '../db/connect';
 
 export const DIALECTS: readonly DialectName[] = ['sqlite', 'postgres'];
 
+export interface FreshDatabase {
+  /** DATABASE_URL of the database: `sqlite:<file>` or `postgres://…`. */
+  readonly url: string;
+  /** Deletes the database; nothing may have it open any more. */
+  drop(): Promise<void>;
+}
+
 /**
- * A new, empty database of the given kind: a SQLite file in its own temp
- * folder, or a fresh database on the run's PostgreSQL server. `close()`
- * drops it again.
+ * A new, empty database of the given kind, with no connection open: a
+ * SQLite file in its own temp folder, or a fresh database on the run's
+ * PostgreSQL server. For handing to a server in another process.
  */
-export async function freshStorage(
-  dialect: DialectName,
-): Promise<Storage & { readonly url: string }> {
+export async function freshDatabase(dialect: DialectName): Promise<FreshDatabase> {
   if (dialect === 'sqlite') {
     const folder = mkdtempSync(join(tmpdir(), 'textdesk-sqlite-'));
-    const url = `sqlite:${join(folder, 'textdesk.db')}`;
-    const storage = openStorage(url);
     return {
-      ...storage,
-      url,
-      close: async () => {
-        await storage.close();
+      url: `sqlite:${join(folder, 'textdesk.db')}`,
+      drop: () => {
         rmSync(folder, { recursive: true, force: true });
+        return Promise.resolve();
       },
     };
   }
@@ -37,16 +39,32 @@ export async function freshStorage(
   await client.end();
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  const storage = openStorage(url.toString());
   return {
-    ...storage,
     url: url.toString(),
-    close: async () => {
-      await storage.close();
+    drop: async () => {
       const dropper = new pg.Client(admin);
       await dropper.connect();
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
+    },
+  };
+}
+
+/**
+ * A new, empty database of the given kind (see freshDatabase), opened.
+ * `close()` drops it again.
+ */
+export async function freshStorage(
+  dialect: DialectName,
+): Promise<Storage & { readonly url: string }> {
+  const database = await freshDatabase(dialect);
+  const storage = openStorage(database.url);
+  return {
+    ...storage,
+    url: database.url,
+    close: async () => {
+      await storage.close();
+      await database.drop();
     },
   };
 }
