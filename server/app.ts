@@ -8,7 +8,8 @@ import type { ServerConfig } from './config';
 import { openStorage, type Storage } from './db/connect';
 import { migrate } from './db/migrate';
 import type { ServerContext } from './domain/context';
-import { applyDeliveryStatus } from './domain/outbound';
+import { applyDeliveryStatus, resendQueued } from './domain/outbound';
+import { getContact, patchContact, postMessage, postUser } from './http/api';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
 import { Router } from './http/router';
@@ -84,6 +85,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return Promise.resolve();
     })
     .on('POST', '/api/v1/login', (request, response) => login(context, limits, request, response))
+    .on('GET', '/api/v1/contacts/:phone', (request, response, params) =>
+      getContact(context, request, response, params),
+    )
+    .on('PATCH', '/api/v1/contacts/:phone', (request, response, params) =>
+      patchContact(context, request, response, params),
+    )
+    .on('POST', '/api/v1/messages', (request, response) => postMessage(context, request, response))
+    .on('POST', '/api/v1/users', (request, response) => postUser(context, request, response))
     .on('GET', '/simulator', simulatorPage)
     .on('GET', '/simulator/app.js', simulatorScript)
     .on('GET', '/simulator/messages', (request, response) =>
@@ -108,6 +117,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     server.listen(config.PORT, config.HOST, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  // Texts queued when the server last stopped go now; the gate runs again as each leaves.
+  resendQueued(context).catch(logError);
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   return {
     url: `http://${host}:${port}`,

@@ -3,9 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { defaultTriggerRules } from '../../shared/consent';
 import { normalizePhone, type CountryCode } from '../../shared/phone';
 import { hashPassword } from '../auth/passwords';
+import type { Change } from '../../shared/protocol/entities';
 import type { Database, User } from '../db/schema';
+import { appendChanges } from '../domain/changes';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** Runs `work` in the caller's transaction, or in a new one. */
+const inTransaction = <T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
 
 export interface NewAccount {
   readonly name: string;
@@ -26,6 +32,14 @@ export const SEEDED_LISTS = [
  * *Marketing Opt-Out* lists, and the default `help` and `optout` triggers.
  */
 export async function createAccount(db: Db, input: NewAccount, now: Date): Promise<string> {
+  return inTransaction(db, (trx) => createAccountIn(trx, input, now));
+}
+
+async function createAccountIn(
+  db: Transaction<Database>,
+  input: NewAccount,
+  now: Date,
+): Promise<string> {
   const phone = normalizePhone(input.businessNumber, input.defaultCountry);
   if (!phone.ok) throw new Error(`Business number: ${phone.error.message}`);
   const at = now.toISOString();
@@ -83,6 +97,32 @@ export async function createAccount(db: Db, input: NewAccount, now: Date): Promi
       })),
     )
     .execute();
+  // Desktops learn the lists and triggers from the log, like any later change.
+  await appendChanges(
+    db,
+    accountId,
+    [
+      ...lists.map((list) => ({
+        type: 'list.updated' as const,
+        data: { id: list.id, name: list.name, kind: list.kind },
+      })),
+      {
+        type: 'triggers.updated',
+        data: {
+          accountId,
+          triggers: rules.map((rule) => ({
+            id: `${accountId}:${rule.id}`,
+            name: rule.name,
+            keywords: [...rule.keywords],
+            reply: rule.reply,
+            addToLists: [...rule.addToLists],
+            removeFromLists: [...rule.removeFromLists],
+          })),
+        },
+      },
+    ],
+    at,
+  );
   return accountId;
 }
 
@@ -102,23 +142,40 @@ function displayName(name: string | undefined, email: string): string {
   return local === '' ? email : local;
 }
 
-export async function createUser(db: Db, input: NewUser, now: Date): Promise<string> {
+/** Adds a person to an account; returns their id and the logged change, to publish. */
+export async function createUser(
+  db: Db,
+  input: NewUser,
+  now: Date,
+): Promise<{ id: string; changes: Change[] }> {
   const id = randomUUID();
+  const at = now.toISOString();
   const email = input.email.trim().toLowerCase();
-  await db
-    .insertInto('users')
-    .values({
-      id,
-      account_id: input.accountId,
-      email,
-      name: displayName(input.name, email),
-      role: input.role,
-      password_hash: await hashPassword(input.password),
-      created_at: now.toISOString(),
-      disabled_at: null,
-    })
-    .execute();
-  return id;
+  const name = displayName(input.name, email);
+  // Hashing takes a moment on purpose; do it before holding the database.
+  const passwordHash = await hashPassword(input.password);
+  const changes = await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto('users')
+      .values({
+        id,
+        account_id: input.accountId,
+        email,
+        name,
+        role: input.role,
+        password_hash: passwordHash,
+        created_at: at,
+        disabled_at: null,
+      })
+      .execute();
+    return appendChanges(
+      trx,
+      input.accountId,
+      [{ type: 'user.updated', data: { id, email, name, role: input.role, disabled: false } }],
+      at,
+    );
+  });
+  return { id, changes };
 }
 
 export interface BootstrapSettings {

@@ -46,6 +46,24 @@ export async function sendQueued(
   for (const messageId of messageIds) await sendOne(context, messageId);
 }
 
+/**
+ * Sends every text still queued, oldest first: those a stopped server had
+ * accepted but not yet handed to the carrier.
+ */
+export async function resendQueued(context: ServerContext): Promise<void> {
+  const rows = await context.db
+    .selectFrom('messages')
+    .select('id')
+    .where('direction', '=', 'outbound')
+    .where('status', '=', 'queued')
+    .orderBy('created_at')
+    .execute();
+  await sendQueued(
+    context,
+    rows.map((row) => row.id),
+  );
+}
+
 interface Published {
   readonly accountId: string;
   readonly changes: Change[];
