@@ -178,7 +178,10 @@ describe.each(DIALECTS)('REST API on %s', (dialect) => {
       phone?.thread('+12015550140').filter((text) => text.body === 'Your glasses are ready.') ?? [];
     await new Promise<void>((resolve) => {
       if (received().length > 0) resolve();
-      else phone?.once('text', () => { resolve(); });
+      else
+        phone?.once('text', () => {
+          resolve();
+        });
     });
     expect(received()).toHaveLength(1);
 
