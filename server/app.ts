@@ -8,7 +8,7 @@ import type { ServerConfig } from './config';
 import { openStorage, type Storage } from './db/connect';
 import { migrate } from './db/migrate';
 import type { ServerContext } from './domain/context';
-import { applyDeliveryStatus, resendQueued } from './domain/outbound';
+import { applyDeliveryStatus, recoverOutbound } from './domain/outbound';
 import { getContact, patchContact, postMessage, postUser } from './http/api';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
@@ -117,8 +117,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     server.listen(config.PORT, config.HOST, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  // Texts queued when the server last stopped go now; the gate runs again as each leaves.
-  resendQueued(context).catch(logError);
+  // Texts the server had not finished sending when it last stopped.
+  recoverOutbound(context).catch(logError);
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   return {
     url: `http://${host}:${port}`,

@@ -96,6 +96,8 @@ export type MessageStatus =
   | 'received'
   | 'quarantined'
   | 'queued'
+  /** Passed the send gate and handed to the carrier; the answer has not come back yet. */
+  | 'sending'
   | 'sent'
   | 'delivered'
   | 'undelivered'

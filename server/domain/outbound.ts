@@ -15,6 +15,7 @@ const RANK: Record<Message['status'], number> = {
   received: 0,
   quarantined: 0,
   queued: 1,
+  sending: 1.5,
   sent: 2,
   delivered: 3,
   undelivered: 3,
@@ -47,11 +48,38 @@ export async function sendQueued(
 }
 
 /**
- * Sends every text still queued, oldest first: those a stopped server had
- * accepted but not yet handed to the carrier.
+ * After a restart: texts still queued are sent now (the gate runs again as
+ * each leaves). A text that was being handed to the carrier when the server
+ * stopped may or may not have reached the customer; it is never resent by
+ * itself, but marked failed with that explanation so a person can decide.
  */
-export async function resendQueued(context: ServerContext): Promise<void> {
-  const rows = await context.db
+export async function recoverOutbound(context: ServerContext): Promise<void> {
+  const interrupted = await context.db
+    .selectFrom('messages')
+    .select('id')
+    .where('status', '=', 'sending')
+    .execute();
+  for (const { id } of interrupted) {
+    await committed(context, async (trx) => {
+      const message = await loadForSend(trx, id);
+      if (message === undefined) return { value: null };
+      const published = await finish(
+        context,
+        trx,
+        message,
+        {
+          status: 'failed',
+          error_code: 'interrupted',
+          error_message:
+            'The server stopped while handing this text to the carrier, so it may or may not have been delivered. Check before sending it again.',
+        },
+        false,
+        'sending',
+      );
+      return { value: null, published };
+    });
+  }
+  const queued = await context.db
     .selectFrom('messages')
     .select('id')
     .where('direction', '=', 'outbound')
@@ -60,7 +88,7 @@ export async function resendQueued(context: ServerContext): Promise<void> {
     .execute();
   await sendQueued(
     context,
-    rows.map((row) => row.id),
+    queued.map((row) => row.id),
   );
 }
 
@@ -72,10 +100,10 @@ interface Published {
 /** Runs `work` in a transaction and publishes its changes once it has committed. */
 async function committed<T>(
   context: ServerContext,
-  work: (trx: Transaction<Database>) => Promise<{ value: T; published?: Published }>,
+  work: (trx: Transaction<Database>) => Promise<{ value: T; published?: Published | null }>,
 ): Promise<T> {
   const { value, published } = await context.db.transaction().execute(work);
-  if (published !== undefined && published.changes.length > 0) {
+  if (published !== undefined && published !== null && published.changes.length > 0) {
     context.publish(published.accountId, published.changes);
   }
   return value;
@@ -93,13 +121,18 @@ async function sendOne(context: ServerContext, messageId: string): Promise<void>
     const gate = sendGate(consentOf(contact, await listIdsOf(trx, contact.id)), {
       kind: message.trigger_id === null ? 'reply' : 'trigger-reply',
     });
-    if (gate.allowed) return { value: message };
-    const published = await finish(context, trx, message, {
-      status: 'refused',
-      error_code: gate.code,
-      error_message: gate.reason,
-    });
-    return { value: null, published };
+    if (!gate.allowed) {
+      const published = await finish(context, trx, message, {
+        status: 'refused',
+        error_code: gate.code,
+        error_message: gate.reason,
+      });
+      return { value: null, published };
+    }
+    // The decision is logged: from here the text is the carrier's, so a STOP
+    // that commits after this point could not have stopped it.
+    const published = await finish(context, trx, message, { status: 'sending' }, false, 'queued');
+    return published === null ? { value: null } : { value: message, published };
   });
   if (ready === null) return;
 
@@ -170,16 +203,20 @@ async function finish(
   message: NonNullable<Awaited<ReturnType<typeof loadForSend>>>,
   fields: Partial<Pick<Message, 'status' | 'carrier_id' | 'error_code' | 'error_message'>>,
   carrierOptOut = false,
-): Promise<Published> {
+  /** Only if the message still has this status (another server may have claimed it). */
+  expected?: Message['status'],
+): Promise<Published | null> {
   const now = context.now().toISOString();
   // The row as stored, without the columns the send query joined in.
   const { contactId: _contactId, to: _to, from: _from, ...stored } = message;
   const updated: Message = { ...stored, ...fields, updated_at: now };
-  await trx
+  let update = trx
     .updateTable('messages')
     .set({ ...fields, updated_at: now })
-    .where('id', '=', message.id)
-    .execute();
+    .where('id', '=', message.id);
+  if (expected !== undefined) update = update.where('status', '=', expected);
+  const { numUpdatedRows } = await update.executeTakeFirst();
+  if (numUpdatedRows === 0n) return null;
   const changes: PendingChange[] = [{ type: 'message.updated', data: messageSnapshot(updated) }];
 
   if (carrierOptOut) {

@@ -46,6 +46,7 @@ export const MessageSchema = z.object({
     'received',
     'quarantined',
     'queued',
+    'sending',
     'sent',
     'delivered',
     'undelivered',
