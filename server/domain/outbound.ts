@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { applyConsentEvent, sendGate } from '../../shared/consent';
 import type { Change, PendingChange } from '../../shared/protocol/entities';
 import type { StatusUpdate } from '../carriers/types';
+import { forUpdate } from '../db/locks';
 import type { Database, Message } from '../db/schema';
 import { appendChanges } from './changes';
 import { persistConsent } from './consent';
@@ -113,11 +114,10 @@ async function sendOne(context: ServerContext, messageId: string): Promise<void>
   const ready = await committed(context, async (trx) => {
     const message = await loadForSend(trx, messageId);
     if (message?.status !== 'queued') return { value: null };
-    const contact = await trx
-      .selectFrom('contacts')
-      .selectAll()
-      .where('id', '=', message.contactId)
-      .executeTakeFirstOrThrow();
+    const contact = await forUpdate(
+      trx,
+      trx.selectFrom('contacts').selectAll().where('id', '=', message.contactId),
+    ).executeTakeFirstOrThrow();
     const gate = sendGate(consentOf(contact, await listIdsOf(trx, contact.id)), {
       kind: message.trigger_id === null ? 'reply' : 'trigger-reply',
     });
@@ -220,11 +220,10 @@ async function finish(
   const changes: PendingChange[] = [{ type: 'message.updated', data: messageSnapshot(updated) }];
 
   if (carrierOptOut) {
-    const contact = await trx
-      .selectFrom('contacts')
-      .selectAll()
-      .where('id', '=', message.contactId)
-      .executeTakeFirstOrThrow();
+    const contact = await forUpdate(
+      trx,
+      trx.selectFrom('contacts').selectAll().where('id', '=', message.contactId),
+    ).executeTakeFirstOrThrow();
     const lists = await listIdsOf(trx, contact.id);
     const result = applyConsentEvent(
       consentOf(contact, lists),

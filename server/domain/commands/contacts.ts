@@ -8,6 +8,7 @@ import {
 import { normalizePhone } from '../../../shared/phone';
 import type { CommandError, CommandOf, ImportReport } from '../../../shared/protocol/commands';
 import { ok, type Result } from '../../../shared/result';
+import { forUpdate } from '../../db/locks';
 import type { Contact } from '../../db/schema';
 import { persistConsent } from '../consent';
 import { consentOf, contactSnapshot, listIdsOf } from '../records';
@@ -182,17 +183,11 @@ async function importRow(
     listIds.push(id);
   }
 
-  let contact = await scope.trx
-    .selectFrom('contacts')
-    .selectAll()
-    .where('account_id', '=', scope.accountId)
-    .where('phone', '=', phone.value)
-    .executeTakeFirst();
   const name = row.name?.trim() ?? '';
-  let touched = false;
-  if (contact === undefined) {
-    touched = true;
-    contact = {
+  // Insert-if-absent, then lock: a text from this number may be creating it at the same moment.
+  const inserted = await scope.trx
+    .insertInto('contacts')
+    .values({
       id: randomUUID(),
       account_id: scope.accountId,
       phone: phone.value,
@@ -202,8 +197,20 @@ async function importRow(
       opt_out: null,
       created_at: scope.at,
       updated_at: scope.at,
-    };
-    await scope.trx.insertInto('contacts').values(contact).execute();
+    })
+    .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  let contact = await forUpdate(
+    scope.trx,
+    scope.trx
+      .selectFrom('contacts')
+      .selectAll()
+      .where('account_id', '=', scope.accountId)
+      .where('phone', '=', phone.value),
+  ).executeTakeFirstOrThrow();
+  let touched = inserted !== undefined;
+  if (touched) {
     report.created += 1;
   } else {
     report.updated += 1;

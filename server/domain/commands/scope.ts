@@ -12,6 +12,7 @@ import type {
 import type { PendingChange } from '../../../shared/protocol/entities';
 import { fail, type Result } from '../../../shared/result';
 import type { SessionUser } from '../../auth/sessions';
+import { forUpdate } from '../../db/locks';
 import type { Contact, Conversation, Database, Message } from '../../db/schema';
 
 /** Where a command came from; the send gate words API sends differently (R6). */
@@ -59,12 +60,15 @@ export function fromConsentRefusal(refusal: ConsentRefusal): Result<never, Comma
 
 /** A contact of the scope's account; another account's id reads as not found. */
 export function findContact(scope: Scope, contactId: string): Promise<Contact | undefined> {
-  return scope.trx
-    .selectFrom('contacts')
-    .selectAll()
-    .where('id', '=', contactId)
-    .where('account_id', '=', scope.accountId)
-    .executeTakeFirst();
+  // Locked: what the command decides rests on this row staying as read.
+  return forUpdate(
+    scope.trx,
+    scope.trx
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', contactId)
+      .where('account_id', '=', scope.accountId),
+  ).executeTakeFirst();
 }
 
 export function findConversation(
