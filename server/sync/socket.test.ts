@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Change } from '../../shared/protocol/entities';
 import type { ClientToServer, PullResponse, ServerToClient } from '../../shared/protocol/sync';
 import { startServer, type RunningServer } from '../app';
+import { hashToken } from '../auth/sessions';
 import { loadConfig } from '../config';
 import { DIALECTS, freshStorage } from '../testing/storage';
 
@@ -113,5 +115,74 @@ describe.each(DIALECTS)('desktop sync on %s', (dialect) => {
     const result = await socket.emitWithAck('sync.pull', { since: -1 });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect((await pull(socket, 0, 1)).changes).toHaveLength(1);
+  });
+
+  test('a command from one desktop is acknowledged, and its changes reach every desktop of the account', async () => {
+    const reply = await post('/simulator/inbound', { from: '+12015550125', body: 'Open today?' });
+    const { conversationId } = (await reply.json()) as { conversationId: string };
+    const sender = client({ token });
+    const watcher = client({ token });
+    await Promise.all([connected(sender), connected(watcher)]);
+    const seen = new Promise<readonly Change[]>((resolve) => {
+      watcher.on('changes', (changes) => {
+        if (changes.some((change) => change.type === 'message.created')) resolve(changes);
+      });
+    });
+    const key = randomUUID();
+    const result = await sender.emitWithAck('command', {
+      key,
+      command: { type: 'message.send', conversationId, body: 'Yes, until 6.' },
+    });
+    expect(result).toMatchObject({ ok: true, value: { message: { body: 'Yes, until 6.' } } });
+    const changes = await seen;
+    expect(changes.find((change) => change.type === 'message.created')?.data).toMatchObject({
+      body: 'Yes, until 6.',
+      direction: 'outbound',
+    });
+    const replay = await sender.emitWithAck('command', {
+      key,
+      command: { type: 'message.send', conversationId, body: 'Yes, until 6.' },
+    });
+    expect(replay).toEqual(result);
+  });
+
+  test('a malformed command is refused with what is wrong, field by field', async () => {
+    const socket = client({ token });
+    await connected(socket);
+    const result = await socket.emitWithAck('command', {
+      key: 'short',
+      command: { type: 'message.send', body: '' },
+    } as never);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid-input');
+      expect(result.error.problems?.map((problem) => problem.path)).toEqual(
+        expect.arrayContaining(['key']),
+      );
+    }
+  });
+
+  test('a command on a session revoked since connecting is refused and the desktop is disconnected', async () => {
+    const response = await post('/api/v1/login', ADMIN);
+    const ended = ((await response.json()) as { token: string }).token;
+    const socket = client({ token: ended });
+    await connected(socket);
+    await server.storage.db
+      .updateTable('sessions')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('revoked_at', 'is', null)
+      .where('token_hash', '=', hashToken(ended))
+      .execute();
+    const gone = new Promise<void>((resolve) =>
+      socket.once('disconnect', () => {
+        resolve();
+      }),
+    );
+    const result = await socket.emitWithAck('command', {
+      key: randomUUID(),
+      command: { type: 'list.create', name: 'Should not exist' },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    await gone;
   });
 });
