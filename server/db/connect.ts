@@ -1,5 +1,10 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+} from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
@@ -34,7 +39,9 @@ export function openStorage(url: string): Storage {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    });
     return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -51,4 +58,37 @@ export function openStorage(url: string): Storage {
   throw new Error(
     `DATABASE_URL must start with sqlite: or postgres:// (got “${url.split(':')[0] ?? url}:…”).`,
   );
+}
+
+/** How many distinct statements a SQLite connection keeps compiled. */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely asks the driver to prepare every statement again on each query;
+ * compiling SQL costs more than running most of ours. The server runs the
+ * same few hundred statements over and over, so each is compiled once and
+ * kept (least recently used ones are dropped past the limit).
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare: (sql) => {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = cache.keys().next();
+          if (oldest.done !== true) cache.delete(oldest.value);
+        }
+      } else {
+        cache.delete(sql);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
 }
