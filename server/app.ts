@@ -8,6 +8,7 @@ import type { ServerConfig } from './config';
 import { openStorage, type Storage } from './db/connect';
 import { migrate } from './db/migrate';
 import type { ServerContext } from './domain/context';
+import { forgetOldKeys } from './domain/commands';
 import { applyDeliveryStatus, recoverOutbound } from './domain/outbound';
 import { getContact, patchContact, postMessage, postUser } from './http/api';
 import { createLoginLimits, login } from './http/auth';
@@ -41,6 +42,7 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const storage = openStorage(config.DATABASE_URL);
   await migrate(storage);
+  await forgetOldKeys(storage.db, new Date());
   const defaultCountry = config.TEXTDESK_DEFAULT_COUNTRY;
   await bootstrap(
     storage.db,

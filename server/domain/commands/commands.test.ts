@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../../testing/context';
 import { DIALECTS } from '../../testing/storage';
 import { createAccount } from '../../accounts/accounts';
 import { ingestInbound } from '../ingest';
-import { runCommand } from './index';
+import { forgetOldKeys, runCommand } from './index';
 
 const CUSTOMER = '+12015550123';
 let server: TestServer | undefined;
@@ -113,6 +113,18 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     expect(sent).toHaveLength(1);
     const reused = await run(agent, { ...command, body: 'Something else' }, key);
     expect(reused.result).toMatchObject({ ok: false, error: { code: 'key-reused' } });
+  });
+
+  test('keys are remembered for 30 days, then forgotten', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    await ok(agent, { type: 'list.create', name: 'Walk-ins' }, 'walk-ins-list-1');
+    const keys = () => current().storage.db.selectFrom('idempotency').select('key').execute();
+    const day = 24 * 60 * 60 * 1000;
+    await forgetOldKeys(server.storage.db, new Date(Date.now() + 29 * day));
+    expect(await keys()).toHaveLength(1);
+    await forgetOldKeys(server.storage.db, new Date(Date.now() + 31 * day));
+    expect(await keys()).toHaveLength(0);
   });
 
   test('the same key sent twice at once runs once', async () => {

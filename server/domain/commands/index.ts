@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { createHash } from 'node:crypto';
 import { isCountryCode } from '../../../shared/phone';
 import {
@@ -10,6 +11,7 @@ import {
 import type { Change } from '../../../shared/protocol/entities';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { SessionUser } from '../../auth/sessions';
+import type { Database } from '../../db/schema';
 import { appendChanges } from '../changes';
 import type { ServerContext } from '../context';
 import { sendQueued } from '../outbound';
@@ -249,4 +251,13 @@ async function storeRefusal(
     })
     .onConflict((conflict) => conflict.columns(['account_id', 'key']).doNothing())
     .execute();
+}
+
+/** How long a command's key is remembered; a desktop retries within minutes, not weeks. */
+export const KEY_RETENTION_DAYS = 30;
+
+/** Forgets idempotency keys older than {@link KEY_RETENTION_DAYS}; run at start. */
+export async function forgetOldKeys(db: Kysely<Database>, now: Date): Promise<void> {
+  const before = new Date(now.getTime() - KEY_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  await db.deleteFrom('idempotency').where('created_at', '<', before.toISOString()).execute();
 }
