@@ -1,19 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
-import { randomUUID } from 'node:crypto';
-import { applyInbound, INITIAL_CONSENT, type InboundIntent } from '../../shared/consent';
+import type { Kysely } from 'kysely';
+import type { InboundIntent } from '../../shared/consent';
 import { carrierNumber, isCountryCode, normalizePhone, type CountryCode } from '../../shared/phone';
-import type { Change, PendingChange } from '../../shared/protocol/entities';
+import type { Change } from '../../shared/protocol/entities';
 import { fail, ok, type Result } from '../../shared/result';
-import type { Contact, Database, Message } from '../db/schema';
-import { appendChanges } from './changes';
-import { persistConsent } from './consent';
-import {
-  conversationSnapshot,
-  listIdsOf,
-  consentOf,
-  messageSnapshot,
-  triggerRulesOf,
-} from './records';
+import type { Database } from '../db/schema';
+import { GroupCommit, type GroupCommitStats } from './groupCommit';
+import { duplicateOf, writeInbound, type QueuedText } from './inboundBatch';
 
 /** The longest text a carrier delivers as one message (10 segments of 160). */
 export const MAX_BODY_LENGTH = 1600;
@@ -52,6 +44,12 @@ export interface IngestError {
  * text and what follows from it (history, notes, queued trigger replies)
  * and append the changes — all in one transaction. The caller acknowledges
  * the carrier only once this resolves, and sends `queued` afterwards.
+ *
+ * Checks that need no writing are made here, for this text alone. The text is
+ * then stored together with the others arriving at the same time, in one
+ * transaction (group commit, see groupCommit.ts); the answer is what this
+ * text would have got had it been stored on its own, after those queued
+ * before it.
  */
 export async function ingestInbound(
   db: Kysely<Database>,
@@ -67,7 +65,7 @@ export async function ingestInbound(
   if (text.carrierId.trim() === '') {
     return fail({ code: 'invalid-input', message: 'The carrier message id is missing.' });
   }
-  const business = await findBusinessNumber(db, text.to, options.defaultCountry);
+  const business = await businessNumberOf(db, text.to, options.defaultCountry);
   if (!business.ok) return business;
   const { accountId, businessNumberId, country } = business.value;
 
@@ -79,142 +77,96 @@ export async function ingestInbound(
       message: `Texts from the short code ${from.value.code} are not accepted: short codes are automated senders, not customers.`,
     });
   }
-  const phone = from.value.e164;
+  return ok(
+    await committerFor(db).submit({
+      ...text,
+      accountId,
+      businessNumberId,
+      phone: from.value.e164,
+      at: options.now.toISOString(),
+    }),
+  );
+}
 
+/**
+ * The most texts one transaction stores. Large enough that the commit's cost
+ * is shared by many texts, small enough that a batch stays a few milliseconds
+ * of work and each of its statements far below the bound-value limits.
+ */
+export const MAX_BATCH = 256;
+
+const committers = new WeakMap<Kysely<Database>, GroupCommit<QueuedText, Ingested>>();
+
+/** Texts for one database are stored in batches (see groupCommit.ts). */
+function committerFor(db: Kysely<Database>): GroupCommit<QueuedText, Ingested> {
+  let committer = committers.get(db);
+  if (committer === undefined) {
+    committer = new GroupCommit({
+      maxBatch: MAX_BATCH,
+      writeBatch: (take) => db.transaction().execute((trx) => writeInbound(trx, take())),
+      writeOne: (text) => writeAlone(db, text),
+    });
+    committers.set(db, committer);
+  }
+  return committer;
+}
+
+/** How the batches of this database went so far: their number and size. */
+export function ingestStats(db: Kysely<Database>): GroupCommitStats {
+  return committerFor(db).stats;
+}
+
+/** Stores one text in its own transaction, after the batch it was in failed. */
+async function writeAlone(db: Kysely<Database>, text: QueuedText): Promise<Ingested> {
   try {
-    return ok(
-      await db
-        .transaction()
-        .execute((trx) =>
-          ingestInTransaction(trx, { ...text, accountId, businessNumberId, phone }, options.now),
-        ),
-    );
+    const [ingested] = await db.transaction().execute((trx) => writeInbound(trx, [text]));
+    if (ingested === undefined) throw new Error('The text was not stored.');
+    return ingested;
   } catch (error) {
     // Two deliveries of one text racing on PostgreSQL: the loser finds the winner's row.
-    const existing = await findByCarrierId(db, accountId, text.carrierId);
-    if (existing !== undefined) return ok(duplicateOf(accountId, existing));
+    const existing = await findByCarrierId(db, text.accountId, text.carrierId);
+    if (existing !== undefined) return duplicateOf(text.accountId, existing);
     throw error;
   }
 }
 
-interface Resolved extends InboundText {
-  readonly accountId: string;
-  readonly businessNumberId: string;
-  readonly phone: string;
-}
+type BusinessNumberLookup = Promise<
+  Result<{ accountId: string; businessNumberId: string; country: CountryCode }, IngestError>
+>;
 
-async function ingestInTransaction(
-  trx: Transaction<Database>,
-  text: Resolved,
-  now: Date,
-): Promise<Ingested> {
-  const at = now.toISOString();
-  const existing = await findByCarrierId(trx, text.accountId, text.carrierId);
-  if (existing !== undefined) return duplicateOf(text.accountId, existing);
+const lookups = new WeakMap<Kysely<Database>, Map<string, BusinessNumberLookup>>();
 
-  const contact = await findOrCreateContact(trx, text.accountId, text.phone, at);
-  const lists = await listIdsOf(trx, contact.id);
-  const triggers = await triggerRulesOf(trx, text.accountId);
-  const messageId = randomUUID();
-  const outcome = applyInbound(
-    consentOf(contact, lists),
-    { type: 'inbound', body: text.body, messageId },
-    { now: at, triggers },
-  );
-  const quarantined = outcome.effects.some((effect) => effect.type === 'quarantine');
-
-  const conversation = await findOrCreateConversation(
-    trx,
-    text.accountId,
-    contact.id,
-    text.businessNumberId,
-    at,
-  );
-  const changes: PendingChange[] = [];
-  const messages: Message[] = [];
-  const message = (
-    fields: Pick<Message, 'direction' | 'body' | 'status'> & Partial<Message>,
-  ): Message => {
-    const row: Message = {
-      id: randomUUID(),
-      account_id: text.accountId,
-      conversation_id: conversation.id,
-      author_id: null,
-      carrier_id: null,
-      error_code: null,
-      error_message: null,
-      possible_opt_out: 0,
-      trigger_id: null,
-      in_reply_to: null,
-      created_at: at,
-      updated_at: at,
-      ...fields,
-    };
-    messages.push(row);
-    return row;
-  };
-
-  message({
-    id: messageId,
-    direction: 'inbound',
-    body: text.body,
-    status: quarantined ? 'quarantined' : 'received',
-    carrier_id: text.carrierId,
-    possible_opt_out: outcome.intent.kind === 'message' && outcome.intent.possibleOptOut ? 1 : 0,
+/**
+ * The account a text is for, by the business number it was sent to. Texts
+ * arriving together for the same number share one lookup while it runs: under
+ * load, hundreds of them would otherwise queue for the database one by one
+ * behind each batch. Nothing is kept once the lookup is answered.
+ */
+function businessNumberOf(
+  db: Kysely<Database>,
+  to: string | undefined,
+  defaultCountry: CountryCode,
+): BusinessNumberLookup {
+  let running = lookups.get(db);
+  if (running === undefined) {
+    running = new Map();
+    lookups.set(db, running);
+  }
+  const key = `${defaultCountry}:${to ?? ''}`;
+  const shared = running.get(key);
+  if (shared !== undefined) return shared;
+  const lookup = findBusinessNumber(db, to, defaultCountry).finally(() => {
+    running.delete(key);
   });
-  const persisted = await persistConsent(trx, text.accountId, contact, lists, outcome, at);
-  changes.push(...persisted.changes);
-
-  const queued: string[] = [];
-  for (const effect of outcome.effects) {
-    if (effect.type === 'notice') {
-      message({ direction: 'system', body: effect.text, status: 'none' });
-    } else if (effect.type === 'reply') {
-      const reply = message({
-        direction: 'outbound',
-        body: effect.body,
-        status: 'queued',
-        trigger_id: effect.triggerId,
-        in_reply_to: effect.inReplyTo,
-      });
-      queued.push(reply.id);
-    }
-  }
-  await trx.insertInto('messages').values(messages).execute();
-  changes.push(
-    ...messages.map((row) => ({ type: 'message.created' as const, data: messageSnapshot(row) })),
-  );
-
-  // A quarantined text never enters the inbox: the conversation stays as it was.
-  if (!quarantined) {
-    const reopened = { ...conversation, status: 'open' as const, last_activity_at: at };
-    await trx
-      .updateTable('conversations')
-      .set({ status: 'open', last_activity_at: at })
-      .where('id', '=', conversation.id)
-      .execute();
-    changes.push({ type: 'conversation.updated', data: conversationSnapshot(reopened) });
-  }
-  const logged = await appendChanges(trx, text.accountId, changes, at);
-  return {
-    accountId: text.accountId,
-    duplicate: false,
-    messageId,
-    conversationId: conversation.id,
-    contactId: contact.id,
-    intent: outcome.intent,
-    queued,
-    changes: logged,
-  };
+  running.set(key, lookup);
+  return lookup;
 }
 
 async function findBusinessNumber(
   db: Kysely<Database>,
   to: string | undefined,
   defaultCountry: CountryCode,
-): Promise<
-  Result<{ accountId: string; businessNumberId: string; country: CountryCode }, IngestError>
-> {
+): BusinessNumberLookup {
   const query = db
     .selectFrom('business_numbers')
     .innerJoin('accounts', 'accounts.id', 'business_numbers.account_id')
@@ -246,11 +198,7 @@ async function findBusinessNumber(
   return ok({ accountId: row.account_id, businessNumberId: row.id, country });
 }
 
-function findByCarrierId(
-  db: Kysely<Database> | Transaction<Database>,
-  accountId: string,
-  carrierId: string,
-) {
+function findByCarrierId(db: Kysely<Database>, accountId: string, carrierId: string) {
   return db
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
@@ -258,81 +206,4 @@ function findByCarrierId(
     .where('messages.account_id', '=', accountId)
     .where('messages.carrier_id', '=', carrierId)
     .executeTakeFirst();
-}
-
-function duplicateOf(
-  accountId: string,
-  existing: { id: string; conversation_id: string; contact_id: string },
-): Ingested {
-  return {
-    accountId,
-    duplicate: true,
-    messageId: existing.id,
-    conversationId: existing.conversation_id,
-    contactId: existing.contact_id,
-    intent: null,
-    queued: [],
-    changes: [],
-  };
-}
-
-async function findOrCreateContact(
-  trx: Transaction<Database>,
-  accountId: string,
-  phone: string,
-  at: string,
-): Promise<Contact> {
-  await trx
-    .insertInto('contacts')
-    .values({
-      id: randomUUID(),
-      account_id: accountId,
-      phone,
-      name: '',
-      opted_in: INITIAL_CONSENT.optedIn ? 1 : 0,
-      blocked: 0,
-      opt_out: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
-    .execute();
-  return trx
-    .selectFrom('contacts')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('phone', '=', phone)
-    .executeTakeFirstOrThrow();
-}
-
-async function findOrCreateConversation(
-  trx: Transaction<Database>,
-  accountId: string,
-  contactId: string,
-  businessNumberId: string,
-  at: string,
-) {
-  await trx
-    .insertInto('conversations')
-    .values({
-      id: randomUUID(),
-      account_id: accountId,
-      contact_id: contactId,
-      business_number_id: businessNumberId,
-      status: 'open',
-      assignee_id: null,
-      last_activity_at: at,
-      created_at: at,
-    })
-    .onConflict((conflict) =>
-      conflict.columns(['account_id', 'contact_id', 'business_number_id']).doNothing(),
-    )
-    .execute();
-  return trx
-    .selectFrom('conversations')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('contact_id', '=', contactId)
-    .where('business_number_id', '=', businessNumberId)
-    .executeTakeFirstOrThrow();
 }
