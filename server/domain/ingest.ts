@@ -69,7 +69,7 @@ export async function ingestInbound(
   if (!business.ok) return business;
   const { accountId, businessNumberId, country } = business.value;
 
-  const from = carrierNumber(text.from, country);
+  const from = senderNumber(text.from, country);
   if (!from.ok) return fail({ code: 'invalid-number', message: `Sender: ${from.error.message}` });
   if (from.value.kind === 'short-code') {
     return fail({
@@ -128,6 +128,28 @@ async function writeAlone(db: Kysely<Database>, text: QueuedText): Promise<Inges
     if (existing !== undefined) return duplicateOf(text.accountId, existing);
     throw error;
   }
+}
+
+/**
+ * Numbers read recently. Reading a number is pure and costs more than every
+ * other check of a text together, and customers text back and forth, so the
+ * same numbers keep coming; the oldest are forgotten first.
+ */
+const senders = new Map<string, ReturnType<typeof carrierNumber>>();
+const MAX_SENDERS = 10_000;
+
+function senderNumber(from: string, country: CountryCode): ReturnType<typeof carrierNumber> {
+  const key = `${country}:${from}`;
+  let known = senders.get(key);
+  if (known === undefined) {
+    known = carrierNumber(from, country);
+    if (senders.size >= MAX_SENDERS) {
+      const oldest = senders.keys().next();
+      if (oldest.done !== true) senders.delete(oldest.value);
+    }
+    senders.set(key, known);
+  }
+  return known;
 }
 
 type BusinessNumberLookup = Promise<
