@@ -102,6 +102,7 @@ export class PhoneSimulator extends EventEmitter<{ text: [SimulatedText] }> impl
       if (failure !== undefined) {
         this.report({
           carrierId,
+          messageId: text.messageId,
           status: 'undelivered',
           errorCode: failure.code,
           errorMessage: failure.message,
@@ -117,7 +118,7 @@ export class PhoneSimulator extends EventEmitter<{ text: [SimulatedText] }> impl
         at: new Date().toISOString(),
       };
       this.append(delivered);
-      this.report({ carrierId, status: 'delivered' });
+      this.report({ carrierId, messageId: text.messageId, status: 'delivered' });
       this.emit('text', delivered);
     });
     return Promise.resolve({ ok: true, carrierId });

@@ -22,6 +22,12 @@ export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | '
 
 export interface StatusUpdate {
   readonly carrierId: string;
+  /**
+   * Our message id, when the carrier echoes it (it is in the status callback
+   * address we give it). A receipt can arrive before the carrier's answer to
+   * the send has been stored, when only this id can find the message.
+   */
+  readonly messageId?: string;
   readonly status: DeliveryStatus;
   readonly errorCode?: string;
   readonly errorMessage?: string;

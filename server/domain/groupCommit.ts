@@ -7,9 +7,13 @@
  * is being written wait in a queue, and the next batch takes all of them at
  * once, up to `maxBatch`.
  *
- * There are no timers. When nothing is being written, the first text starts a
- * batch right away, so a quiet server adds no delay; under load, the batch
- * takes whatever piled up while the previous one committed, so batches grow
+ * There are no timers. Before each batch the writer lets the event loop
+ * finish its current round of I/O (one `setImmediate`, microseconds when
+ * idle): requests whose bodies arrived together all queue their texts first.
+ * Without that turn, a batch would start inside the first request's callback
+ * and, since SQLite's statements run synchronously, finish before the next
+ * request was even read: one text per commit. Under load the batch takes
+ * whatever piled up while the previous one committed, so batches grow
  * exactly as large as the load needs. `writeBatch` calls `take` only once it
  * holds its transaction: texts that arrive while it waits for the database
  * still make it into the batch.
@@ -75,7 +79,10 @@ export class GroupCommit<Item, Out> {
   async #drain(): Promise<void> {
     this.#writing = true;
     try {
-      while (this.#queue.length > 0) await this.#writeNext();
+      while (this.#queue.length > 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.#writeNext();
+      }
     } finally {
       this.#writing = false;
     }

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/context';
 import { DIALECTS } from '../testing/storage';
 import { ingestInbound } from './ingest';
-import { recoverOutbound } from './outbound';
+import type { Carrier } from '../carriers/types';
+import { applyDeliveryStatus, recoverOutbound, sendQueued } from './outbound';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -59,5 +60,36 @@ describe.each(DIALECTS)('outbound after a restart on %s', (dialect) => {
     expect(server.simulator.thread('+12015550123').map((text) => text.body)).toEqual([
       'Waiting to go',
     ]);
+  });
+
+  test('a delivery receipt that arrives before the carrier’s answer to the send is kept', async () => {
+    server = await startTestServer(dialect);
+    const base = server.context;
+    // A carrier whose receipt reaches us while its answer to the send is still on the way.
+    const hasty: Carrier = {
+      name: 'hasty',
+      onStatus: () => undefined,
+      send: async (text) => {
+        await applyDeliveryStatus(base, {
+          carrierId: 'SMhasty1',
+          messageId: text.messageId,
+          status: 'delivered',
+        });
+        return { ok: true, carrierId: 'SMhasty1' };
+      },
+    };
+    const inbound = await ingestInbound(
+      base.db,
+      { from: '+12015550124', to: '+12015550100', body: 'HELP', carrierId: 'SMhelp1' },
+      { defaultCountry: 'US', now: new Date() },
+    );
+    if (!inbound.ok) throw new Error(inbound.error.message);
+    await sendQueued({ ...base, carrier: hasty }, inbound.value.queued);
+    const reply = await base.db
+      .selectFrom('messages')
+      .select(['status', 'carrier_id'])
+      .where('id', '=', inbound.value.queued[0] ?? '')
+      .executeTakeFirstOrThrow();
+    expect(reply).toEqual({ status: 'delivered', carrier_id: 'SMhasty1' });
   });
 });

@@ -24,7 +24,16 @@ const RANK: Record<Message['status'], number> = {
   refused: 3,
 };
 
+/**
+ * The message with what sending needs, its row locked first (on PostgreSQL):
+ * the sender and the carrier's receipts both decide from its status, and must
+ * take turns, or a late 'sent' could overwrite 'delivered'.
+ */
 async function loadForSend(trx: Transaction<Database>, messageId: string) {
+  await forUpdate(
+    trx,
+    trx.selectFrom('messages').select('id').where('id', '=', messageId),
+  ).execute();
   return trx
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
@@ -145,6 +154,15 @@ async function sendOne(context: ServerContext, messageId: string): Promise<void>
   await committed(context, async (trx) => {
     const message = await loadForSend(trx, messageId);
     if (message === undefined) return { value: null };
+    if (result.ok && RANK[message.status] > RANK.sent) {
+      // The receipt came first (delivered, or undelivered): keep it, add the carrier's id.
+      await trx
+        .updateTable('messages')
+        .set({ carrier_id: result.carrierId })
+        .where('id', '=', message.id)
+        .execute();
+      return { value: null };
+    }
     const published = result.ok
       ? await finish(context, trx, message, { status: 'sent', carrier_id: result.carrierId })
       : await finish(
@@ -167,7 +185,15 @@ export async function applyDeliveryStatus(
     const row = await trx
       .selectFrom('messages')
       .select('id')
-      .where('carrier_id', '=', update.carrierId)
+      .where((where) =>
+        update.messageId === undefined
+          ? where('carrier_id', '=', update.carrierId)
+          : where.or([
+              where('id', '=', update.messageId),
+              where('carrier_id', '=', update.carrierId),
+            ]),
+      )
+      .where('direction', '=', 'outbound')
       .executeTakeFirst();
     if (row === undefined) return { value: false };
     const message = await loadForSend(trx, row.id);
@@ -184,6 +210,7 @@ export async function applyDeliveryStatus(
       message,
       {
         status: update.status,
+        carrier_id: message.carrier_id ?? update.carrierId,
         error_code: update.errorCode ?? null,
         error_message: update.errorMessage ?? null,
       },

@@ -112,7 +112,7 @@ describe.each(DIALECTS)('two desktops and inbound texts on %s', (dialect) => {
     return socket.emitWithAck('command', { key: randomUUID(), command: body });
   }
 
-  /** Resolves once no outbound text of these contacts waits to be sent or is being sent. */
+  /** Resolves once every outbound text of these contacts has its final status (delivered, refused…). */
   function quiet(contactIds: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       let checking = false;
@@ -128,7 +128,7 @@ describe.each(DIALECTS)('two desktops and inbound texts on %s', (dialect) => {
           .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
           .select('messages.id')
           .where('conversations.contact_id', 'in', contactIds)
-          .where('messages.status', 'in', ['queued', 'sending'])
+          .where('messages.status', 'in', ['queued', 'sending', 'sent'])
           .execute()
           .then((pending) => {
             checking = false;

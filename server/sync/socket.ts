@@ -142,7 +142,10 @@ export function attachSync(
 
   return {
     publish: (accountId, changes) => {
-      if (changes.length > 0) io.to(room(accountId)).emit('changes', changes);
+      // Encoding a packet walks every change; skip it when no desktop of the account is online.
+      if (changes.length > 0 && (io.sockets.adapter.rooms.get(room(accountId))?.size ?? 0) > 0) {
+        io.to(room(accountId)).emit('changes', changes);
+      }
     },
     close: () => io.close().then(() => undefined),
   };
