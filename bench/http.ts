@@ -13,8 +13,8 @@
  * the same bodies, a short warm-up, then the measured run. The targets:
  * ingest serves at least 40% of the anchor's requests per second, and 99% of
  * acknowledgements come within 50 ms. It also checks every request got a 2xx
- * and that the database holds exactly the texts acknowledged. Exits with 1
- * when a target or a check fails.
+ * and that the database holds exactly the texts acknowledged, and prints
+ * PASS or FAIL for each.
  *
  * Options: --connections N (32), --duration SECONDS (10), --warmup SECONDS (2).
  */
