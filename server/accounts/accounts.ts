@@ -42,6 +42,14 @@ async function createAccountIn(
 ): Promise<string> {
   const phone = normalizePhone(input.businessNumber, input.defaultCountry);
   if (!phone.ok) throw new Error(`Business number: ${phone.error.message}`);
+  const taken = await db
+    .selectFrom('business_numbers')
+    .select('id')
+    .where('phone', '=', phone.value)
+    .executeTakeFirst();
+  // Texts to a number are stored in the account that has it: one account per number.
+  if (taken !== undefined)
+    throw new Error(`Business number: ${phone.value} belongs to another account.`);
   const at = now.toISOString();
   const accountId = randomUUID();
   const supportContact = input.supportContact ?? phone.value;

@@ -371,12 +371,16 @@ async function conversationsOf(
   const found = new Map<string, Conversation>();
   const load = async (contactIds: readonly string[]) => {
     for (const chunk of chunksFor(contactIds, 1, 1)) {
-      const rows = await trx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('contact_id', 'in', chunk)
-        .execute();
+      // Locked, like the contacts: the snapshots logged must not undo an assignment made meanwhile.
+      const rows = await forUpdate(
+        trx,
+        trx
+          .selectFrom('conversations')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('contact_id', 'in', chunk)
+          .orderBy('id'),
+      ).execute();
       for (const row of rows) {
         const key = threadKey(row.contact_id, row.business_number_id);
         if (wanted.has(key)) found.set(key, row);

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { applyConsentEvent, sendGate } from '../../shared/consent';
 import type { Change, PendingChange } from '../../shared/protocol/entities';
-import type { StatusUpdate } from '../carriers/types';
+import type { SendResult, StatusUpdate } from '../carriers/types';
 import { forUpdate } from '../db/locks';
 import type { Database, Message } from '../db/schema';
 import { appendChanges } from './changes';
@@ -145,12 +145,25 @@ async function sendOne(context: ServerContext, messageId: string): Promise<void>
   });
   if (ready === null) return;
 
-  const result = await context.carrier.send({
-    messageId,
-    from: ready.from,
-    to: ready.to,
-    body: ready.body,
-  });
+  let result: SendResult;
+  try {
+    result = await context.carrier.send({
+      messageId,
+      from: ready.from,
+      to: ready.to,
+      body: ready.body,
+    });
+  } catch (error) {
+    // The carrier could not be asked (network down, bad answer): the text may or may not be out.
+    console.error('The carrier did not take a text', error);
+    result = {
+      ok: false,
+      code: 'carrier-error',
+      message:
+        'The carrier could not be reached or gave no clear answer, so this text may not have been sent. Check before sending it again.',
+      optedOut: false,
+    };
+  }
   await committed(context, async (trx) => {
     const message = await loadForSend(trx, messageId);
     if (message === undefined) return { value: null };
@@ -182,20 +195,20 @@ export async function applyDeliveryStatus(
   update: StatusUpdate,
 ): Promise<boolean> {
   return committed(context, async (trx) => {
+    // Our own id first; the carrier's id alone for carriers that do not echo ours.
     const row = await trx
       .selectFrom('messages')
-      .select('id')
-      .where((where) =>
-        update.messageId === undefined
-          ? where('carrier_id', '=', update.carrierId)
-          : where.or([
-              where('id', '=', update.messageId),
-              where('carrier_id', '=', update.carrierId),
-            ]),
-      )
+      .select(['id', 'carrier_id'])
       .where('direction', '=', 'outbound')
+      .where(
+        update.messageId === undefined ? 'carrier_id' : 'id',
+        '=',
+        update.messageId ?? update.carrierId,
+      )
       .executeTakeFirst();
-    if (row === undefined) return { value: false };
+    if (row === undefined || (row.carrier_id !== null && row.carrier_id !== update.carrierId)) {
+      return { value: false };
+    }
     const message = await loadForSend(trx, row.id);
     if (
       message === undefined ||

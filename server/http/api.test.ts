@@ -219,4 +219,42 @@ describe.each(DIALECTS)('REST API on %s', (dialect) => {
     expect(short.json.error?.message).toContain('at least 12 characters');
     expect(await signIn(person)).toMatch(/^[\w-]{40,}$/u);
   });
+
+  test('a PATCH retried with its Idempotency-Key is answered again, not refused', async () => {
+    await texted('+12015550132', 'hi');
+    const path = '/api/v1/contacts/2015550132';
+    const headers = { 'Idempotency-Key': randomUUID() };
+    const body = { lists: ['Marketing'], name: 'Bea' };
+    const first = await call('PATCH', path, { token: tokens.agent, body, headers });
+    const again = await call('PATCH', path, { token: tokens.agent, body, headers });
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ name: 'Bea', lists: ['Marketing'] });
+    const history = (again.json.history as { change: string }[]).filter(
+      (entry) => entry.change === 'list-added',
+    );
+    expect(history).toHaveLength(1);
+  });
+
+  test('nonsense is refused whole: blocked and opted in at once, NUL characters, texting our own number', async () => {
+    await texted('+12015550133', 'hi');
+    const both = await call('PATCH', '/api/v1/contacts/2015550133', {
+      token: tokens.supervisor,
+      body: { blocked: true, optedIn: true, consentNote: 'x' },
+    });
+    expect(both.status).toBe(422);
+    const nul = await call('PATCH', '/api/v1/contacts/2015550133', {
+      token: tokens.agent,
+      body: { name: 'Ann\u0000' },
+    });
+    expect(nul.status).toBe(422);
+    expect(nul.json.error?.message).toContain('NUL');
+    const own = await call('POST', '/api/v1/messages', {
+      token: tokens.agent,
+      body: { to: '+12015550100', body: 'hello me' },
+    });
+    expect(own.status).toBe(422);
+    const contact = await call('GET', '/api/v1/contacts/2015550133', { token: tokens.agent });
+    expect(contact.json).toMatchObject({ name: '', blocked: false, optedIn: true });
+  });
 });

@@ -174,7 +174,14 @@ export async function patchContact(
       'consentNote goes with optedIn: true; it says how the contact consented.',
     );
   }
-  if (patch.optedIn === true && (patch.consentNote ?? '').trim() === '' && contact.opted_in === 0) {
+  if (patch.blocked === true && patch.optedIn === true) {
+    throw new HttpError(
+      422,
+      'invalid-input',
+      'A contact cannot be blocked and opted in at once: blocking opts them out.',
+    );
+  }
+  if (patch.optedIn === true && (patch.consentNote ?? '').trim() === '') {
     throw new HttpError(
       422,
       'note-required',
@@ -215,7 +222,11 @@ export async function patchContact(
   if (patch.blocked === true) commands.push({ type: 'contact.block', contactId });
 
   if (commands.length > 0) {
-    const run = await runCommands(context, user, keyFrom(request), commands, 'api');
+    // The key stands for this request as sent: a retry derives fewer commands (the lists already match).
+    const run = await runCommands(context, user, keyFrom(request), commands, 'api', {
+      phone: contact.phone,
+      patch,
+    });
     if (!run.result.ok) throw refused(run.result.error);
   }
   const updated = await contactAt(context, user, contact.phone);
@@ -277,30 +288,45 @@ export async function postUser(
   }
   const input = await readJson(request, NewUserSchema);
   const email = input.email.trim().toLowerCase();
-  const taken = await context.db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirst();
-  if (taken !== undefined) {
+  if (await emailTaken(context, email)) {
     throw new HttpError(409, 'conflict', `Someone already signs in as ${email}.`);
   }
-  const { id, changes } = await createUser(
-    context.db,
-    {
-      accountId: user.accountId,
-      email,
-      password: input.password,
-      role: input.role,
-      ...(input.name !== undefined && { name: input.name }),
-    },
-    context.now(),
-  );
+  let created;
+  try {
+    created = await createUser(
+      context.db,
+      {
+        accountId: user.accountId,
+        email,
+        password: input.password,
+        role: input.role,
+        ...(input.name !== undefined && { name: input.name }),
+      },
+      context.now(),
+    );
+  } catch (error) {
+    // Two requests for one email at once: the second finds it taken.
+    if (await emailTaken(context, email)) {
+      throw new HttpError(409, 'conflict', `Someone already signs in as ${email}.`);
+    }
+    throw error;
+  }
+  const { id, changes } = created;
   context.publish(user.accountId, changes);
-  const created = await context.db
+  const person = await context.db
     .selectFrom('users')
     .select(['id', 'email', 'name', 'role'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
-  sendJson(response, 201, created);
+  sendJson(response, 201, person);
+}
+
+/** Emails sign people in, so each is unique on the whole server, across accounts. */
+async function emailTaken(context: ServerContext, email: string): Promise<boolean> {
+  const row = await context.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { findNul, nulMessage } from '../../shared/protocol/commands';
 
 /** The largest request body the server reads; anything larger is refused with 413. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -61,6 +62,8 @@ export async function readJson<S extends z.ZodType>(
   } catch {
     throw new HttpError(400, 'malformed-json', 'The body is not valid JSON.');
   }
+  const nul = findNul(value);
+  if (nul !== null) throw new HttpError(422, 'invalid-input', nulMessage(nul));
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const details = parsed.error.issues

@@ -8,7 +8,7 @@ import {
   type PullResponse,
   type ServerToClient,
 } from '../../shared/protocol/sync';
-import { CommandRequestSchema } from '../../shared/protocol/commands';
+import { CommandRequestSchema, findNul, nulMessage } from '../../shared/protocol/commands';
 import { authenticate, type SessionUser } from '../auth/sessions';
 import { runCommand } from '../domain/commands';
 import type { ServerContext } from '../domain/context';
@@ -81,11 +81,23 @@ export function attachSync(
         });
         return;
       }
-      pull(context, user.accountId, parsed.data.since, parsed.data.limit ?? SYNC_PAGE_MAX).then(
-        (value) => {
-          ack({ ok: true, value });
-        },
-        (error: unknown) => {
+      authenticate(context.db, socket.data.token, context.now())
+        .then(async (current) => {
+          if (current === null) {
+            ack({
+              ok: false,
+              error: { code: 'unauthenticated', message: 'Your session has ended. Sign in again.' },
+            });
+            socket.disconnect(true);
+            return;
+          }
+          const { since, limit } = parsed.data;
+          ack({
+            ok: true,
+            value: await pull(context, user.accountId, since, limit ?? SYNC_PAGE_MAX),
+          });
+        })
+        .then(undefined, (error: unknown) => {
           onError(error);
           ack({
             ok: false,
@@ -94,12 +106,16 @@ export function attachSync(
               message: 'The server could not read the changes. Try again.',
             },
           });
-        },
-      );
+        });
     });
 
     socket.on('command', (request, ack) => {
       if (typeof ack !== 'function') return;
+      const nul = findNul(request);
+      if (nul !== null) {
+        ack({ ok: false, error: { code: 'invalid-input', message: nulMessage(nul) } });
+        return;
+      }
       const parsed = CommandRequestSchema.safeParse(request);
       if (!parsed.success) {
         ack({

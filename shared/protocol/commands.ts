@@ -283,3 +283,29 @@ export interface CommandError {
   /** For `invalid-input` on triggers and imports: each problem, where it is. */
   readonly problems?: readonly { readonly path: string; readonly message: string }[];
 }
+
+/**
+ * Where a string in a request holds a NUL character, or null. No text a
+ * person types has one, and PostgreSQL cannot store it: such a request is
+ * refused as a whole rather than half-written.
+ */
+export function findNul(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'the text' : null;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findNul(item, path === '' ? String(index) : `${path}.${String(index)}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = findNul(item, path === '' ? key : `${path}.${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+export const nulMessage = (path: string): string =>
+  `${path}: contains a NUL character (\\u0000), which no text may hold.`;

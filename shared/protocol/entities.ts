@@ -81,7 +81,7 @@ export type ConsentEntrySnapshot = z.infer<typeof ConsentEntrySchema>;
 export const ListSchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** `marketing-opt-out` is the *Marketing Opt-Out* list; importing into it opts out. */
+  /** `marketing-opt-out` is the *Marketing Opt-Out* list, which the OPTOUT trigger puts a contact on. */
   kind: z.enum(['marketing', 'marketing-opt-out', 'other']),
 });
 export type ListSnapshot = z.infer<typeof ListSchema>;

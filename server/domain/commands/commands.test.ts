@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Command, CommandValue } from '../../../shared/protocol/commands';
 import type { SessionUser } from '../../auth/sessions';
+import type { Carrier } from '../../carriers/types';
 import { startTestServer, type TestServer } from '../../testing/context';
 import { DIALECTS } from '../../testing/storage';
 import { createAccount } from '../../accounts/accounts';
@@ -422,5 +423,62 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(ann.opted_in).toBe(0);
     expect((await history(ann.id)).at(-1)).toMatchObject({ change: 'opted-out', source: 'import' });
+  });
+
+  test('commands at the same moment all stand: an assignment and a reply, two lists of one name', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent', 'Dana');
+    const other = await server.user('agent', 'Lee');
+    const { conversationId } = await inbound('hello');
+    await Promise.all([
+      ok(other, { type: 'conversation.assign', conversationId, assigneeId: other.id }),
+      ok(agent, { type: 'message.send', conversationId, body: 'On it' }),
+      ok(agent, { type: 'conversation.close', conversationId }),
+    ]);
+    const conversation = await server.storage.db
+      .selectFrom('conversations')
+      .select(['assignee_id', 'status'])
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    expect(conversation).toEqual({ assignee_id: other.id, status: 'closed' });
+    const last = server.published.filter(
+      (change) => change.type === 'conversation.updated' && change.data.id === conversationId,
+    );
+    expect(last.at(-1)?.data).toMatchObject({ assigneeId: other.id, status: 'closed' });
+
+    const lists = await Promise.all([
+      run(agent, { type: 'list.create', name: 'Walk-ins' }),
+      run(other, { type: 'list.create', name: 'walk-ins' }),
+    ]);
+    expect(lists.map(({ result }) => (result.ok ? 'ok' : result.error.code)).sort()).toEqual([
+      'conflict',
+      'ok',
+    ]);
+  });
+
+  test('a carrier that fails to answer leaves the text failed with a reason, not stuck sending', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const { conversationId } = await inbound('hello');
+    const broken: Carrier = {
+      name: 'broken',
+      onStatus: () => undefined,
+      send: () => Promise.reject(new Error('connection reset')),
+    };
+    const outcome = await runCommand(
+      { ...current().context, carrier: broken },
+      agent,
+      randomUUID(),
+      { type: 'message.send', conversationId, body: 'Are you there?' },
+      'desktop',
+    );
+    await outcome.sending;
+    if (!outcome.result.ok) throw new Error(outcome.result.error.message);
+    const message = await server.storage.db
+      .selectFrom('messages')
+      .select(['status', 'error_code'])
+      .where('id', '=', outcome.result.value.message.id)
+      .executeTakeFirstOrThrow();
+    expect(message).toEqual({ status: 'failed', error_code: 'carrier-error' });
   });
 });

@@ -3,7 +3,13 @@ import { INITIAL_CONSENT, sendGate } from '../../../shared/consent';
 import { normalizePhone } from '../../../shared/phone';
 import { ok } from '../../../shared/result';
 import type { Conversation, Message } from '../../db/schema';
-import { consentOf, conversationSnapshot, listIdsOf, messageSnapshot } from '../records';
+import {
+  consentOf,
+  contactSnapshot,
+  conversationSnapshot,
+  listIdsOf,
+  messageSnapshot,
+} from '../records';
 import {
   findContact,
   findConversation,
@@ -14,17 +20,26 @@ import {
   type Scope,
 } from './scope';
 
-async function saveConversation(scope: Scope, conversation: Conversation): Promise<void> {
-  await scope.trx
+/**
+ * Writes only the columns a command changes and logs the row as it then is:
+ * an assignment and a reply at the same moment both stand. The update holds
+ * the row until commit (on PostgreSQL), so the logged snapshots follow the
+ * order the writes happened in.
+ */
+async function updateConversation(
+  scope: Scope,
+  conversationId: string,
+  fields: Partial<Pick<Conversation, 'status' | 'assignee_id' | 'last_activity_at'>>,
+): Promise<Conversation> {
+  const row = await scope.trx
     .updateTable('conversations')
-    .set({
-      status: conversation.status,
-      assignee_id: conversation.assignee_id,
-      last_activity_at: conversation.last_activity_at,
-    })
-    .where('id', '=', conversation.id)
-    .execute();
-  scope.changes.push({ type: 'conversation.updated', data: conversationSnapshot(conversation) });
+    .set(fields)
+    .where('id', '=', conversationId)
+    .where('account_id', '=', scope.accountId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  scope.changes.push({ type: 'conversation.updated', data: conversationSnapshot(row) });
+  return row;
 }
 
 async function insertMessage(scope: Scope, message: Message): Promise<void> {
@@ -40,7 +55,15 @@ async function conversationWith(
   const phone = normalizePhone(to, scope.defaultCountry);
   if (!phone.ok) return { ok: false, message: phone.error.message };
   const { trx, accountId, at } = scope;
-  await trx
+  const own = await trx
+    .selectFrom('business_numbers')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('phone', '=', phone.value)
+    .executeTakeFirst();
+  if (own !== undefined)
+    return { ok: false, message: `${phone.value} is this account’s own number.` };
+  const created = await trx
     .insertInto('contacts')
     .values({
       id: randomUUID(),
@@ -54,7 +77,12 @@ async function conversationWith(
       updated_at: at,
     })
     .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
+  // Desktops learn of a new contact before its conversation.
+  if (created !== undefined) {
+    scope.changes.push({ type: 'contact.updated', data: contactSnapshot(created, []) });
+  }
   const contact = await trx
     .selectFrom('contacts')
     .select('id')
@@ -120,7 +148,7 @@ export const messageSend: Handler<'message.send'> = async (scope, command) => {
     author_id: scope.user.id,
   });
   await insertMessage(scope, message);
-  await saveConversation(scope, { ...conversation, last_activity_at: scope.at });
+  await updateConversation(scope, conversation.id, { last_activity_at: scope.at });
   scope.queued.push(message.id);
   return ok({ message: messageSnapshot(message) });
 };
@@ -154,8 +182,9 @@ export const conversationAssign: Handler<'conversation.assign'> = async (scope, 
       return refuse('conflict', 'That person’s access was removed; assign someone else.');
     }
   }
-  const updated = { ...conversation, assignee_id: command.assigneeId };
-  if (conversation.assignee_id !== command.assigneeId) await saveConversation(scope, updated);
+  const updated = await updateConversation(scope, conversation.id, {
+    assignee_id: command.assigneeId,
+  });
   return ok({ conversation: conversationSnapshot(updated) });
 };
 
@@ -164,8 +193,7 @@ const setStatus =
   async (scope, command) => {
     const conversation = await findConversation(scope, command.conversationId);
     if (conversation === undefined) return refuse('not-found', NO_CONVERSATION);
-    const updated = { ...conversation, status };
-    if (conversation.status !== status) await saveConversation(scope, updated);
+    const updated = await updateConversation(scope, conversation.id, { status });
     return ok({ conversation: conversationSnapshot(updated) });
   };
 

@@ -92,6 +92,8 @@ export async function runCommands<const C extends readonly Command[]>(
   key: string | null,
   commands: C,
   origin: CommandOrigin,
+  /** What the key stands for, when it is not the commands themselves (a REST request). */
+  request?: unknown,
 ): Promise<CommandRun<Values<C>>> {
   const done = Promise.resolve();
   for (const command of commands) {
@@ -104,83 +106,92 @@ export async function runCommands<const C extends readonly Command[]>(
       };
     }
   }
-  const fingerprint = fingerprintOf(user, commands);
+  const fingerprint =
+    request === undefined
+      ? fingerprintOf(user, commands)
+      : `request:${createHash('sha256')
+          .update(JSON.stringify([user.id, request]))
+          .digest('base64url')}`;
   const stored = key === null ? undefined : await findStored(context, user, key, fingerprint);
   if (stored !== undefined)
     return { result: stored as Result<Values<C>, CommandError>, replayed: true, sending: done };
 
   const now = context.now();
   const at = now.toISOString();
-  let committed: { values: unknown[]; changes: Change[]; queued: string[] };
-  try {
-    committed = await context.db.transaction().execute(async (trx) => {
-      if (key !== null) {
-        // Inside the transaction too: on SQLite this is the check that counts.
-        const again = await trx
-          .selectFrom('idempotency')
-          .select('key')
-          .where('account_id', '=', user.accountId)
-          .where('key', '=', key)
-          .executeTakeFirst();
-        if (again !== undefined) throw new Replayed();
+  let committed: { values: unknown[]; changes: Change[]; queued: string[] } | undefined;
+  for (let attempt = 1; committed === undefined; attempt += 1) {
+    try {
+      committed = await context.db.transaction().execute(async (trx) => {
+        if (key !== null) {
+          // Inside the transaction too: on SQLite this is the check that counts.
+          const again = await trx
+            .selectFrom('idempotency')
+            .select('key')
+            .where('account_id', '=', user.accountId)
+            .where('key', '=', key)
+            .executeTakeFirst();
+          if (again !== undefined) throw new Replayed();
+        }
+        const account = await trx
+          .selectFrom('accounts')
+          .select('default_country')
+          .where('id', '=', user.accountId)
+          .executeTakeFirstOrThrow();
+        const scope: Scope = {
+          trx,
+          user,
+          actor: { kind: 'user', id: user.id, name: user.name, role: user.role },
+          accountId: user.accountId,
+          defaultCountry: isCountryCode(account.default_country)
+            ? account.default_country
+            : context.defaultCountry,
+          origin,
+          at,
+          changes: [],
+          queued: [],
+        };
+        const values: unknown[] = [];
+        for (const command of commands) {
+          const handler = HANDLERS[command.type] as Handler<CommandType>;
+          const result = await handler(scope, command);
+          if (!result.ok) throw new Refused(result.error);
+          values.push(result.value);
+        }
+        const changes = await appendChanges(trx, user.accountId, scope.changes, at);
+        if (key !== null) {
+          await trx
+            .insertInto('idempotency')
+            .values({
+              account_id: user.accountId,
+              key,
+              user_id: user.id,
+              command: fingerprint,
+              result: JSON.stringify(ok(values)),
+              created_at: at,
+            })
+            .execute();
+        }
+        return { values, changes, queued: scope.queued };
+      });
+    } catch (error) {
+      if (error instanceof Refused) {
+        // Nothing was written; the refusal is still the key's answer.
+        if (key !== null) await storeRefusal(context, user, key, fingerprint, error.error, at);
+        const first = key === null ? undefined : await findStored(context, user, key, fingerprint);
+        return {
+          result: (first ?? fail(error.error)) as Result<Values<C>, CommandError>,
+          replayed: false,
+          sending: done,
+        };
       }
-      const account = await trx
-        .selectFrom('accounts')
-        .select('default_country')
-        .where('id', '=', user.accountId)
-        .executeTakeFirstOrThrow();
-      const scope: Scope = {
-        trx,
-        user,
-        actor: { kind: 'user', id: user.id, name: user.name, role: user.role },
-        accountId: user.accountId,
-        defaultCountry: isCountryCode(account.default_country)
-          ? account.default_country
-          : context.defaultCountry,
-        origin,
-        at,
-        changes: [],
-        queued: [],
-      };
-      const values: unknown[] = [];
-      for (const command of commands) {
-        const handler = HANDLERS[command.type] as Handler<CommandType>;
-        const result = await handler(scope, command);
-        if (!result.ok) throw new Refused(result.error);
-        values.push(result.value);
-      }
-      const changes = await appendChanges(trx, user.accountId, scope.changes, at);
-      if (key !== null) {
-        await trx
-          .insertInto('idempotency')
-          .values({
-            account_id: user.accountId,
-            key,
-            user_id: user.id,
-            command: fingerprint,
-            result: JSON.stringify(ok(values)),
-            created_at: at,
-          })
-          .execute();
-      }
-      return { values, changes, queued: scope.queued };
-    });
-  } catch (error) {
-    if (error instanceof Refused) {
-      // Nothing was written; the refusal is still the key's answer.
-      if (key !== null) await storeRefusal(context, user, key, fingerprint, error.error, at);
+      // The same key run twice at once: the other run's result is the answer.
       const first = key === null ? undefined : await findStored(context, user, key, fingerprint);
-      return {
-        result: (first ?? fail(error.error)) as Result<Values<C>, CommandError>,
-        replayed: false,
-        sending: done,
-      };
+      if (first !== undefined)
+        return { result: first as Result<Values<C>, CommandError>, replayed: true, sending: done };
+      // Another transaction got there first (PostgreSQL): run again on what it committed.
+      if (attempt < MAX_ATTEMPTS && isTransient(error)) continue;
+      throw error;
     }
-    // The same key run twice at once: the other run's result is the answer.
-    const first = key === null ? undefined : await findStored(context, user, key, fingerprint);
-    if (first !== undefined)
-      return { result: first as Result<Values<C>, CommandError>, replayed: true, sending: done };
-    throw error;
   }
   context.publish(user.accountId, committed.changes);
   return {
@@ -203,6 +214,18 @@ export async function runCommand<C extends Command>(
     ...run,
     result: run.result.ok ? ok(run.result.value[0] as CommandValue<C['type']>) : run.result,
   };
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * PostgreSQL's "try again" answers: a deadlock, a serialization failure, or
+ * a row another transaction inserted at the same moment (a list name, a
+ * conversation). Run again, the command sees the other's committed work.
+ */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001' || code === '23505';
 }
 
 /** Thrown inside the transaction when the key turns out to be taken. */

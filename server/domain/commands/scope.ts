@@ -83,6 +83,18 @@ export function findConversation(
     .executeTakeFirst();
 }
 
+/**
+ * Holds the account's row (on PostgreSQL) for the rest of the transaction:
+ * edits of account-wide settings (triggers, lists) take turns, so a check
+ * like "no two triggers share a keyword" holds against what the other saved.
+ */
+export async function lockAccount(scope: Scope): Promise<void> {
+  await forUpdate(
+    scope.trx,
+    scope.trx.selectFrom('accounts').select('id').where('id', '=', scope.accountId),
+  ).execute();
+}
+
 export const NO_CONTACT = 'There is no such contact in this account.';
 export const NO_CONVERSATION = 'There is no such conversation in this account.';
 

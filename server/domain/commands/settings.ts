@@ -3,7 +3,7 @@ import { foldText, lintTriggerKeyword } from '../../../shared/consent';
 import type { TriggersSnapshot } from '../../../shared/protocol/entities';
 import { ok } from '../../../shared/result';
 import { triggerRulesOf } from '../records';
-import { refuse, type Handler, type Scope } from './scope';
+import { lockAccount, refuse, type Handler, type Scope } from './scope';
 
 export async function triggersSnapshot(scope: Scope): Promise<TriggersSnapshot> {
   const rules = await triggerRulesOf(scope.trx, scope.accountId);
@@ -28,6 +28,7 @@ export async function triggersSnapshot(scope: Scope): Promise<TriggersSnapshot> 
  */
 export const triggersUpdate: Handler<'triggers.update'> = async (scope, command) => {
   const { trx, accountId, at } = scope;
+  await lockAccount(scope);
   const existing = await trx
     .selectFrom('triggers')
     .select(['id', 'created_at'])
@@ -42,7 +43,15 @@ export const triggersUpdate: Handler<'triggers.update'> = async (scope, command)
 
   const problems: { path: string; message: string }[] = [];
   const warnings: { keyword: string; trigger: string; message: string }[] = [];
+  const ids = new Set<string>();
   command.triggers.forEach((trigger, index) => {
+    if (trigger.id !== undefined && ids.has(trigger.id)) {
+      problems.push({
+        path: `triggers.${String(index)}.id`,
+        message: `“${trigger.name}”: the same trigger is in the list twice.`,
+      });
+    }
+    if (trigger.id !== undefined) ids.add(trigger.id);
     if (trigger.id !== undefined && !created.has(trigger.id)) {
       problems.push({
         path: `triggers.${String(index)}.id`,
@@ -113,6 +122,7 @@ export const triggersUpdate: Handler<'triggers.update'> = async (scope, command)
 };
 
 export const listCreate: Handler<'list.create'> = async (scope, command) => {
+  await lockAccount(scope);
   const names = await scope.trx
     .selectFrom('lists')
     .select('name')
