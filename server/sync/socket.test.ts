@@ -185,4 +185,15 @@ describe.each(DIALECTS)('desktop sync on %s', (dialect) => {
     expect(result).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     await gone;
   });
+
+  test('a text with a NUL character is refused before it reaches the database', async () => {
+    const socket = client({ token });
+    await connected(socket);
+    const result = await socket.emitWithAck('command', {
+      key: randomUUID(),
+      command: { type: 'list.create', name: 'Bad\u0000list' },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(result.ok ? '' : result.error.message).toContain('command.name');
+  });
 });
