@@ -10,7 +10,9 @@ import { migrate } from './db/migrate';
 import type { ServerContext } from './domain/context';
 import { forgetOldKeys } from './domain/commands';
 import { applyDeliveryStatus, recoverOutbound } from './domain/outbound';
+import { WebhookSender } from './domain/webhooks';
 import { getContact, patchContact, postMessage, postUser } from './http/api';
+import { getOptOutWebhook, putOptOutWebhook } from './http/settings';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
 import { Router } from './http/router';
@@ -30,6 +32,8 @@ export interface RunningServer {
   readonly storage: Storage;
   /** The phone network, when CARRIER=simulator. */
   readonly simulator: PhoneSimulator | null;
+  /** Delivers the opt-out webhook; tests wait on `idle()`. */
+  readonly webhooks: WebhookSender;
   /** Listeners see every committed change, after commit, per account. */
   onChanges(listener: (accountId: string, changes: readonly Change[]) => void): () => void;
   close(): Promise<void>;
@@ -76,6 +80,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const logError = (error: unknown): void => {
     console.error(error);
   };
+  const webhooks = new WebhookSender({ db: storage.db, now: context.now, onError: logError });
+  // An opt-out committed anywhere (a STOP, a block, the carrier) is sent on at once.
+  listeners.add((_accountId, changes) => {
+    if (
+      changes.some(
+        (change) => change.type === 'consent.recorded' && change.data.change === 'opted-out',
+      )
+    ) {
+      webhooks.kick();
+    }
+  });
   carrier.onStatus((update) => {
     applyDeliveryStatus(context, update).catch(logError);
   });
@@ -95,6 +110,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     )
     .on('POST', '/api/v1/messages', (request, response) => postMessage(context, request, response))
     .on('POST', '/api/v1/users', (request, response) => postUser(context, request, response))
+    .on('GET', '/api/v1/settings/optout-webhook', (request, response) =>
+      getOptOutWebhook(context, request, response),
+    )
+    .on('PUT', '/api/v1/settings/optout-webhook', (request, response) =>
+      putOptOutWebhook(context, request, response),
+    )
     .on('GET', '/simulator', simulatorPage)
     .on('GET', '/simulator/app.js', simulatorScript)
     .on('GET', '/simulator/messages', (request, response) =>
@@ -119,7 +140,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     server.listen(config.PORT, config.HOST, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  // Texts the server had not finished sending when it last stopped.
+  // Opt-outs still to be announced, and texts not finished, when the server last stopped.
+  webhooks.kick();
   recoverOutbound(context).catch(logError);
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   return {
@@ -132,7 +154,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    webhooks,
     close: async () => {
+      await webhooks.close();
       server.closeAllConnections();
       // Closes the HTTP server too.
       await sync.close();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { DIALECTS, freshStorage } from '../testing/storage';
 import type { Storage } from './connect';
+import { createAccount } from '../accounts/accounts';
 import { migrate, MIGRATIONS } from './migrate';
 
 let storage: Storage | undefined;
@@ -26,6 +27,7 @@ const TABLES = [
   'sessions',
   'triggers',
   'users',
+  'webhook_deliveries',
 ];
 
 describe.each(DIALECTS)('migrations on %s', (dialect) => {
@@ -81,6 +83,27 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       storage.db,
     );
     await expect(migrate(storage)).rejects.toThrow(/migration/iu);
+  });
+
+  test('0002: accounts gain an opt-out webhook, off until set, and deliveries have an outbox', async () => {
+    storage = await freshStorage(dialect);
+    await migrate(storage, '0001_initial');
+    const accountId = await createAccount(
+      storage.db,
+      { name: 'Acme', defaultCountry: 'US', businessNumber: '+12015550100' },
+      new Date(),
+    );
+    await migrate(storage);
+    const account = await storage.db
+      .selectFrom('accounts')
+      .select(['optout_webhook_url', 'optout_webhook_secret'])
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    expect(account).toEqual({ optout_webhook_url: null, optout_webhook_secret: null });
+    const columns = (await storage.db.introspection.getTables())
+      .find((table) => table.name === 'webhook_deliveries')
+      ?.columns.map((column) => column.name);
+    expect(columns).toEqual(expect.arrayContaining(['body', 'next_attempt_at', 'delivered_at']));
   });
 });
 

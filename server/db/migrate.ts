@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Storage } from './connect';
 import type { MigrationFactory } from './migrations/helpers';
 import initial from './migrations/0001_initial';
+import optOutWebhook from './migrations/0002_optout_webhook';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -10,6 +11,7 @@ import initial from './migrations/0001_initial';
  */
 export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFactory])[] = [
   ['0001_initial', initial],
+  ['0002_optout_webhook', optOutWebhook],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {

@@ -15,6 +15,10 @@ export interface AccountsTable {
   /** The last change-log sequence number handed out; bumped in each writing transaction. */
   last_seq: Generated<number>;
   created_at: string;
+  /** Where opt-outs are POSTed (R10); null for nowhere. */
+  optout_webhook_url: string | null;
+  /** The HMAC-SHA256 key of that webhook's signature. */
+  optout_webhook_secret: string | null;
 }
 
 export interface UsersTable {
@@ -183,6 +187,21 @@ export interface IdempotencyTable {
   created_at: string;
 }
 
+export interface WebhookDeliveriesTable {
+  id: string;
+  account_id: string;
+  url: string;
+  /** The exact JSON body, signed the same way on every attempt. */
+  body: string;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  gave_up_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -199,6 +218,7 @@ export interface Database {
   opt_out_tokens: OptOutTokensTable;
   change_log: ChangeLogTable;
   idempotency: IdempotencyTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

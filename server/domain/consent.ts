@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { ConsentOutcome } from '../../shared/consent';
 import type { ConsentEntrySnapshot, PendingChange } from '../../shared/protocol/entities';
 import { chunksFor } from '../db/chunks';
+import { timeOrderedId } from '../db/ids';
 import type { Contact, Database } from '../db/schema';
 import { contactSnapshot } from './records';
 
@@ -137,6 +138,48 @@ export async function writeConsents(
   );
   for (const rows of chunksFor(history, 11)) {
     await trx.insertInto('consent_history').values(rows).execute();
+  }
+  await queueOptOutWebhooks(trx, accountId, changed);
+}
+
+/**
+ * Every opt-out is queued for the account's opt-out webhook (R10) in the
+ * same transaction that records it: none is lost to a crash, and sending
+ * happens later, never holding up ingest. The body is exactly the product's
+ * `{timestamp, unsubscribed_number, source}`.
+ */
+async function queueOptOutWebhooks(
+  trx: Transaction<Database>,
+  accountId: string,
+  writes: readonly ConsentWrite[],
+): Promise<void> {
+  const optOuts = writes.flatMap((write) =>
+    write.entries
+      .filter((entry) => entry.change === 'opted-out')
+      .map((entry) => ({ at: entry.at, phone: write.contact.phone, source: entry.source })),
+  );
+  if (optOuts.length === 0) return;
+  const account = await trx
+    .selectFrom('accounts')
+    .select('optout_webhook_url')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  const url = account?.optout_webhook_url ?? null;
+  if (url === null) return;
+  const rows = optOuts.map((optOut) => ({
+    id: timeOrderedId(),
+    account_id: accountId,
+    url,
+    body: JSON.stringify({
+      timestamp: optOut.at,
+      unsubscribed_number: optOut.phone,
+      source: optOut.source,
+    }),
+    created_at: optOut.at,
+    next_attempt_at: optOut.at,
+  }));
+  for (const chunk of chunksFor(rows, 6)) {
+    await trx.insertInto('webhook_deliveries').values(chunk).execute();
   }
 }
 

@@ -1,0 +1,178 @@
+import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startServer, type RunningServer } from '../app';
+import { loadConfig } from '../config';
+import { WebhookSender } from '../domain/webhooks';
+import { DIALECTS, freshStorage } from '../testing/storage';
+
+const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
+const SECRET = 'a shared secret of some length';
+
+interface Received {
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+/** The account's own system, receiving opt-outs: answers with the statuses it is told to. */
+class Receiver {
+  readonly received: Received[] = [];
+  readonly answers: number[] = [];
+  readonly server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString() });
+      response.statusCode = this.answers.shift() ?? 204;
+      response.end();
+      this.server.emit('received');
+    });
+  });
+
+  get url(): string {
+    return `http://127.0.0.1:${String((this.server.address() as AddressInfo).port)}/optouts`;
+  }
+
+  /** Resolves once `count` requests have arrived in all. */
+  async waitFor(count: number): Promise<void> {
+    while (this.received.length < count) await once(this.server, 'received');
+  }
+}
+
+describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
+  let server: RunningServer;
+  let drop: () => Promise<void>;
+  let admin: string;
+  const receiver = new Receiver();
+
+  async function call(method: string, path: string, token: string, body?: unknown) {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'Content-Type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  }
+
+  const text = (from: string, body: string) =>
+    fetch(`${server.url}/simulator/inbound`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ from, body }),
+    });
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    const storage = await freshStorage(dialect);
+    drop = () => storage.close();
+    server = await startServer(
+      loadConfig({
+        PORT: '0',
+        DATABASE_URL: storage.url,
+        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
+        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
+      }),
+    );
+    const login = await fetch(`${server.url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    admin = ((await login.json()) as { token: string }).token;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await drop();
+    receiver.server.close();
+  });
+
+  test('only admins set it; the address and secret are checked', async () => {
+    const agent = { email: `agent-${dialect}@acme.test`, password: 'agent password 1' };
+    await call('POST', '/api/v1/users', admin, { ...agent, role: 'agent' });
+    const login = await fetch(`${server.url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(agent),
+    });
+    const token = ((await login.json()) as { token: string }).token;
+    const put = (who: string, body: unknown) =>
+      call('PUT', '/api/v1/settings/optout-webhook', who, body);
+    expect((await put(token, { url: receiver.url, secret: SECRET })).status).toBe(403);
+    expect((await call('GET', '/api/v1/settings/optout-webhook', token)).status).toBe(403);
+    expect((await put(admin, { url: 'ftp://example.com', secret: SECRET })).status).toBe(422);
+    expect((await put(admin, { url: receiver.url, secret: 'short' })).status).toBe(422);
+    expect((await put(admin, { url: receiver.url })).status).toBe(422);
+  });
+
+  test('a STOP is POSTed exactly as the product says, signed with the account’s secret, and logged', async () => {
+    expect(
+      (
+        await call('PUT', '/api/v1/settings/optout-webhook', admin, {
+          url: receiver.url,
+          secret: SECRET,
+        })
+      ).status,
+    ).toBe(200);
+    const before = receiver.received.length;
+    await text('+12015550161', 'STOP');
+    await receiver.waitFor(before + 1);
+    const delivery = receiver.received[before];
+    if (delivery === undefined) throw new Error('nothing arrived');
+    const body = JSON.parse(delivery.body) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(['timestamp', 'unsubscribed_number', 'source']);
+    expect(body).toMatchObject({ unsubscribed_number: '+12015550161', source: 'keyword' });
+    expect(new Date(body.timestamp as string).toISOString()).toBe(body.timestamp);
+    expect(delivery.headers['x-textdesk-signature']).toBe(
+      `sha256=${createHmac('sha256', SECRET).update(delivery.body).digest('hex')}`,
+    );
+    await server.webhooks.idle();
+    const log = await call('GET', '/api/v1/settings/optout-webhook', admin);
+    expect(log.json).toMatchObject({ url: receiver.url, hasSecret: true });
+    expect((log.json.deliveries as unknown[])[0]).toMatchObject({
+      state: 'delivered',
+      attempts: 1,
+      lastStatus: 204,
+      body: { unsubscribed_number: '+12015550161' },
+    });
+  });
+
+  test('a receiver that fails is retried with backoff, and given up after 24 hours', async () => {
+    receiver.answers.push(500, 503);
+    const before = receiver.received.length;
+    await text('+12015550162', 'stop texting me');
+    await receiver.waitFor(before + 1);
+    await server.webhooks.idle();
+    const first = await call('GET', '/api/v1/settings/optout-webhook', admin);
+    expect((first.json.deliveries as unknown[])[0]).toMatchObject({
+      state: 'retrying',
+      attempts: 1,
+      lastStatus: 500,
+      lastError: 'The receiver answered 500.',
+    });
+
+    // Later clocks, rather than waiting: 31 s on, the retry is due; then a day on.
+    const later = (ms: number) =>
+      new WebhookSender({ db: server.storage.db, now: () => new Date(Date.now() + ms) });
+    await later(31_000).runDue();
+    expect(receiver.received).toHaveLength(before + 2);
+    const second = await call('GET', '/api/v1/settings/optout-webhook', admin);
+    expect((second.json.deliveries as unknown[])[0]).toMatchObject({
+      state: 'retrying',
+      attempts: 2,
+      lastStatus: 503,
+    });
+    receiver.answers.push(500);
+    await later(25 * 60 * 60 * 1000).runDue();
+    const last = await call('GET', '/api/v1/settings/optout-webhook', admin);
+    expect((last.json.deliveries as unknown[])[0]).toMatchObject({
+      state: 'gave-up',
+      attempts: 3,
+    });
+  });
+});

@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { ServerContext } from '../domain/context';
+import { requireUser } from './auth';
+import { HttpError, readJson, sendJson } from './io';
+
+const WebhookSchema = z.union([
+  z.strictObject({
+    url: z
+      .url({ protocol: /^https?$/u, error: 'url must be a full http:// or https:// address.' })
+      .max(2000),
+    secret: z
+      .string({ error: 'secret is required: the key the receiver checks signatures with.' })
+      .min(16, 'secret must be at least 16 characters.')
+      .max(200),
+  }),
+  z.strictObject({ url: z.null() }),
+]);
+
+/** How many deliveries the log shows, newest first. */
+const LOG_SIZE = 100;
+
+/**
+ * GET /api/v1/settings/optout-webhook (supervisors and admins): where
+ * opt-outs are sent, and the delivery log. The secret is never shown again.
+ */
+export async function getOptOutWebhook(
+  context: ServerContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const user = await requireUser(context, request);
+  if (user.role === 'agent') {
+    throw new HttpError(
+      403,
+      'not-allowed',
+      'Only supervisors and admins can read the webhook log.',
+    );
+  }
+  const [account, deliveries] = await Promise.all([
+    context.db
+      .selectFrom('accounts')
+      .select(['optout_webhook_url', 'optout_webhook_secret'])
+      .where('id', '=', user.accountId)
+      .executeTakeFirstOrThrow(),
+    context.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('account_id', '=', user.accountId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(LOG_SIZE)
+      .execute(),
+  ]);
+  sendJson(response, 200, {
+    url: account.optout_webhook_url,
+    hasSecret: account.optout_webhook_secret !== null,
+    deliveries: deliveries.map((delivery) => ({
+      id: delivery.id,
+      url: delivery.url,
+      body: JSON.parse(delivery.body) as unknown,
+      createdAt: delivery.created_at,
+      attempts: delivery.attempts,
+      state:
+        delivery.delivered_at !== null
+          ? 'delivered'
+          : delivery.gave_up_at !== null
+            ? 'gave-up'
+            : 'retrying',
+      deliveredAt: delivery.delivered_at,
+      nextAttemptAt: delivery.next_attempt_at,
+      lastStatus: delivery.last_status,
+      lastError: delivery.last_error,
+    })),
+  });
+}
+
+/**
+ * PUT /api/v1/settings/optout-webhook {url, secret} (admins), or {url: null}
+ * to stop sending. Opt-outs from then on are sent to the new address.
+ */
+export async function putOptOutWebhook(
+  context: ServerContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const user = await requireUser(context, request);
+  if (user.role !== 'admin') {
+    throw new HttpError(403, 'not-allowed', 'Only admins can set the opt-out webhook.');
+  }
+  const input = await readJson(request, WebhookSchema);
+  await context.db
+    .updateTable('accounts')
+    .set(
+      input.url === null
+        ? { optout_webhook_url: null, optout_webhook_secret: null }
+        : { optout_webhook_url: input.url, optout_webhook_secret: input.secret },
+    )
+    .where('id', '=', user.accountId)
+    .execute();
+  sendJson(response, 200, { url: input.url, hasSecret: input.url !== null });
+}
