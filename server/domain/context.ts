@@ -9,6 +9,8 @@ export interface ServerContext {
   readonly db: Kysely<Database>;
   readonly carrier: Carrier;
   readonly defaultCountry: CountryCode;
+  /** PUBLIC_URL: where customers reach this server, the base of opt-out links. */
+  readonly publicUrl?: string;
   /** The clock; tests pass their own. */
   readonly now: () => Date;
   /** Fans committed changes out to every desktop of the account. */

@@ -8,6 +8,7 @@ import type { Database, Message } from '../db/schema';
 import { appendChanges } from './changes';
 import { persistConsent } from './consent';
 import type { ServerContext } from './context';
+import { expandOptOutLinks, OPT_OUT_PLACEHOLDER } from './optOutLinks';
 import { consentOf, listIdsOf, messageSnapshot } from './records';
 
 /** Later statuses never go back to earlier ones (receipts can arrive out of order). */
@@ -138,10 +139,34 @@ async function sendOne(context: ServerContext, messageId: string): Promise<void>
       });
       return { value: null, published };
     }
+    if (message.body.includes(OPT_OUT_PLACEHOLDER) && context.publicUrl === undefined) {
+      const published = await finish(context, trx, message, {
+        status: 'failed',
+        error_code: 'no-public-url',
+        error_message:
+          'This text has an opt-out link, but the server has no PUBLIC_URL to build links from.',
+      });
+      return { value: null, published };
+    }
+    // Each recipient gets a link of their own, made as their text leaves (R8).
+    const body = await expandOptOutLinks(trx, {
+      accountId: message.account_id,
+      contactId: contact.id,
+      body: message.body,
+      publicUrl: context.publicUrl ?? '',
+      at: context.now().toISOString(),
+    });
     // The decision is logged: from here the text is the carrier's, so a STOP
     // that commits after this point could not have stopped it.
-    const published = await finish(context, trx, message, { status: 'sending' }, false, 'queued');
-    return published === null ? { value: null } : { value: message, published };
+    const published = await finish(
+      context,
+      trx,
+      message,
+      { status: 'sending', body },
+      false,
+      'queued',
+    );
+    return published === null ? { value: null } : { value: { ...message, body }, published };
   });
   if (ready === null) return;
 
@@ -241,7 +266,7 @@ async function finish(
   context: ServerContext,
   trx: Transaction<Database>,
   message: NonNullable<Awaited<ReturnType<typeof loadForSend>>>,
-  fields: Partial<Pick<Message, 'status' | 'carrier_id' | 'error_code' | 'error_message'>>,
+  fields: Partial<Pick<Message, 'status' | 'body' | 'carrier_id' | 'error_code' | 'error_message'>>,
   carrierOptOut = false,
   /** Only if the message still has this status (another server may have claimed it). */
   expected?: Message['status'],

@@ -11,6 +11,8 @@ import { applyDeliveryStatus } from '../domain/outbound';
 import { freshStorage } from './storage';
 
 export const BUSINESS_NUMBER = '+12015550100';
+/** Where the test server's links point. */
+export const PUBLIC_URL = 'https://texts.acme.test';
 
 export interface TestServer {
   readonly storage: Storage;
@@ -46,6 +48,7 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
     db: storage.db,
     carrier: simulator,
     defaultCountry: 'US',
+    publicUrl: PUBLIC_URL,
     now: () => new Date(),
     publish: (_account, changes) => published.push(...changes),
   };
