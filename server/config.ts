@@ -13,7 +13,7 @@ export const SETTINGS = [
   [
     'PUBLIC_URL',
     'http://HOST:PORT',
-    'The address customers and carriers reach this server at; the base of links.',
+    'The address customers and carriers reach this server at; the base of links. Required with CARRIER=twilio: Twilio signs its webhooks against it.',
   ],
   [
     'TEXTDESK_ADMIN_EMAIL',
@@ -29,6 +29,27 @@ export const SETTINGS = [
     'How numbers typed without a country code are read (ISO 3166 code).',
   ],
   ['CARRIER', 'simulator', 'simulator (a built-in phone network) or twilio.'],
+  ['TWILIO_ACCOUNT_SID', '', 'With CARRIER=twilio: the account SID (AC…) from the Twilio console.'],
+  [
+    'TWILIO_AUTH_TOKEN',
+    '',
+    'With CARRIER=twilio: the auth token; it signs requests both ways. Keep it secret.',
+  ],
+  [
+    'TWILIO_FROM',
+    '',
+    'With CARRIER=twilio: the Twilio number texts are sent from (E.164, +1…), unless TWILIO_MESSAGING_SERVICE_SID is set.',
+  ],
+  [
+    'TWILIO_MESSAGING_SERVICE_SID',
+    '',
+    'With CARRIER=twilio: send through this Messaging Service (MG…) instead of one number.',
+  ],
+  [
+    'TWILIO_API_BASE',
+    'https://api.twilio.com',
+    'Where the Twilio REST API is; change it only for a test stand-in.',
+  ],
 ] as const;
 
 const schema = z.object({
@@ -53,6 +74,31 @@ const schema = z.object({
   CARRIER: z
     .enum(['simulator', 'twilio'], 'CARRIER must be simulator or twilio.')
     .default('simulator'),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(
+      /^AC[0-9a-fA-F]{32}$/u,
+      'TWILIO_ACCOUNT_SID must be the account SID from the Twilio console: AC and 32 hexadecimal digits.',
+    )
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(
+      /^\+[1-9][0-9]{6,14}$/u,
+      'TWILIO_FROM must be a number in E.164 form, such as +12015550100.',
+    )
+    .optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(
+      /^MG[0-9a-fA-F]{32}$/u,
+      'TWILIO_MESSAGING_SERVICE_SID must be MG and 32 hexadecimal digits.',
+    )
+    .optional(),
+  TWILIO_API_BASE: z
+    .url('TWILIO_API_BASE must be a full URL such as https://api.twilio.com.')
+    .default('https://api.twilio.com'),
 });
 
 export type ServerConfig = z.output<typeof schema>;
@@ -81,7 +127,40 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       'Configuration problem:\n  - Set TEXTDESK_ADMIN_EMAIL and TEXTDESK_ADMIN_PASSWORD together, or neither.',
     );
   }
+  if (config.CARRIER === 'twilio') {
+    const missing = twilioProblems(config);
+    if (missing.length > 0) {
+      throw new Error(
+        `Configuration problem (CARRIER=twilio):\n${missing.map((line) => `  - ${line}`).join('\n')}`,
+      );
+    }
+  }
   return config;
+}
+
+/** What CARRIER=twilio needs and is not set. */
+function twilioProblems(config: ServerConfig): string[] {
+  const problems: string[] = [];
+  if (config.TWILIO_ACCOUNT_SID === undefined) {
+    problems.push('Set TWILIO_ACCOUNT_SID to the account SID from the Twilio console (AC…).');
+  }
+  if (config.TWILIO_AUTH_TOKEN === undefined) {
+    problems.push('Set TWILIO_AUTH_TOKEN to the auth token from the Twilio console.');
+  }
+  if (config.TWILIO_FROM === undefined && config.TWILIO_MESSAGING_SERVICE_SID === undefined) {
+    problems.push(
+      'Set TWILIO_FROM to the Twilio number to send from, or TWILIO_MESSAGING_SERVICE_SID to a Messaging Service.',
+    );
+  }
+  if (config.TWILIO_FROM !== undefined && config.TWILIO_MESSAGING_SERVICE_SID !== undefined) {
+    problems.push('Set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID, not both.');
+  }
+  if (config.PUBLIC_URL === undefined) {
+    problems.push(
+      'Set PUBLIC_URL to the https:// address Twilio reaches this server at: webhook signatures and delivery callbacks are computed against it.',
+    );
+  }
+  return problems;
 }
 
 /** "PORT: expected a number", unless the message already names its variable. */
