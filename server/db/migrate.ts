@@ -3,6 +3,7 @@ import type { Storage } from './connect';
 import type { MigrationFactory } from './migrations/helpers';
 import initial from './migrations/0001_initial';
 import optOutWebhook from './migrations/0002_optout_webhook';
+import socketIoAttachments from './migrations/0003_socket_io_attachments';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -12,6 +13,7 @@ import optOutWebhook from './migrations/0002_optout_webhook';
 export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFactory])[] = [
   ['0001_initial', initial],
   ['0002_optout_webhook', optOutWebhook],
+  ['0003_socket_io_attachments', socketIoAttachments],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {
