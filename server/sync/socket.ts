@@ -1,4 +1,8 @@
+import { createAdapter } from '@socket.io/postgres-adapter';
+import { PostgresAdapter as KyselyPostgresAdapter, sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
+import pg from 'pg';
 import { Server } from 'socket.io';
 import type { Change } from '../../shared/protocol/entities';
 import {
@@ -21,15 +25,28 @@ interface SocketData {
 
 const room = (accountId: string): string => `account:${accountId}`;
 
+export interface SyncOptions {
+  /**
+   * The PostgreSQL database the servers share, to pass live changes to the
+   * desktops connected to the others. Unset: the server's own DATABASE_URL
+   * from the environment, when the storage is PostgreSQL and that names the
+   * same database. With SQLite (or no such URL) changes reach the desktops
+   * of this process only.
+   */
+  readonly databaseUrl?: string;
+}
+
 /**
  * Desktop sync over socket.io: sign-in at the handshake, pages of the
  * change log on request, and every committed change pushed live to the
- * account's room.
+ * account's room, on this server and, on PostgreSQL, on every other
+ * server of the same database.
  */
 export function attachSync(
   http: HttpServer,
   context: ServerContext,
   onError: (error: unknown) => void,
+  options: SyncOptions = {},
 ): {
   publish: (accountId: string, changes: readonly Change[]) => void;
   close: () => Promise<void>;
@@ -40,6 +57,19 @@ export function attachSync(
     maxHttpBufferSize: 1024 * 1024,
     cors: { origin: false },
   });
+
+  const url = sharedDatabaseUrl(context, options);
+  const fanOut = url === null ? null : clusterOver(io, context, url, options, onError);
+
+  // A desktop is let in once this server hears the others: a change made
+  // elsewhere after its catch-up must not pass it by.
+  if (fanOut !== null) {
+    io.use((_socket, next) => {
+      void fanOut.listening.then(() => {
+        next();
+      });
+    });
+  }
 
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
@@ -158,12 +188,131 @@ export function attachSync(
 
   return {
     publish: (accountId, changes) => {
-      // Encoding a packet walks every change; skip it when no desktop of the account is online.
-      if (changes.length > 0 && (io.sockets.adapter.rooms.get(room(accountId))?.size ?? 0) > 0) {
-        io.to(room(accountId)).emit('changes', changes);
+      if (changes.length === 0) return;
+      // Encoding a packet walks every change; with one process, skip it when
+      // no desktop of the account is online. With several, the account's
+      // desktops may be on another server: only that server knows.
+      if (fanOut === null && (io.sockets.adapter.rooms.get(room(accountId))?.size ?? 0) === 0) {
+        return;
       }
+      io.to(room(accountId)).emit('changes', changes);
     },
-    close: () => io.close().then(() => undefined),
+    close: async () => {
+      // Closes the adapter (releasing its LISTEN connection) and the HTTP server.
+      await io.close();
+      await fanOut?.close();
+    },
+  };
+}
+
+/** The NOTIFY channels' prefix; the adapter listens on `${CHANNEL_PREFIX}#/`. */
+const CHANNEL_PREFIX = 'textdesk-sync';
+/** Created by migration 0003. */
+const ATTACHMENTS_TABLE = 'socket_io_attachments';
+
+function sharedDatabaseUrl(context: ServerContext, options: SyncOptions): string | null {
+  if (options.databaseUrl !== undefined) {
+    return /^postgres(ql)?:\/\//u.test(options.databaseUrl) ? options.databaseUrl : null;
+  }
+  if (!(context.db.getExecutor().adapter instanceof KyselyPostgresAdapter)) return null;
+  const fromEnvironment = process.env.DATABASE_URL;
+  return fromEnvironment !== undefined && /^postgres(ql)?:\/\//u.test(fromEnvironment)
+    ? fromEnvironment
+    : null;
+}
+
+/**
+ * Makes `io.to(room).emit` reach the sockets of every server on the
+ * database, through @socket.io/postgres-adapter on a pool of its own: one
+ * connection LISTENs, the others NOTIFY. `listening` resolves once this
+ * server's LISTEN is in place (a notification it sent itself came back).
+ */
+function clusterOver(
+  io: Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>,
+  context: ServerContext,
+  url: string,
+  options: SyncOptions,
+  onError: (error: unknown) => void,
+): { listening: Promise<void>; close: () => Promise<void> } {
+  let closing = false;
+  const report = (error: unknown): void => {
+    if (!closing) onError(error);
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', report);
+
+  const channel = `${CHANNEL_PREFIX}#/`;
+  // A namespace no server has and no uid: every adapter drops it unread.
+  const ping = JSON.stringify({ nsp: `/textdesk-ping-${randomUUID()}` });
+  let heard: () => void = () => undefined;
+  const listening = new Promise<void>((resolve) => {
+    heard = resolve;
+  });
+  pool.on('connect', (client) => {
+    // The pool stops watching a connection it hands out; the adapter keeps
+    // one for good, and a database restart must not crash the server.
+    client.on('error', report);
+    client.on('notification', (message) => {
+      if (message.channel === channel && message.payload === ping) heard();
+    });
+  });
+
+  io.adapter(
+    createAdapter(pool, {
+      channelPrefix: CHANNEL_PREFIX,
+      tableName: ATTACHMENTS_TABLE,
+      errorHandler: report,
+    }),
+  );
+
+  // The adapter LISTENs on a connection of its own in the background and
+  // says nothing when it is done; a NOTIFY of our own coming back does.
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  void listening.then(() => {
+    done = true;
+    clearTimeout(timer);
+  });
+  const send = (delay: number): void => {
+    if (done || closing) return;
+    pool.query('select pg_notify($1, $2)', [channel, ping]).catch(report);
+    timer = setTimeout(() => {
+      send(Math.min(delay * 2, 1000));
+    }, delay);
+  };
+  send(25);
+
+  if (options.databaseUrl === undefined) {
+    // The URL came from the environment: make sure it is the storage's database.
+    const identify = sql<{ name: string; started: string; port: number | null }>`
+      select current_database() as name, pg_postmaster_start_time()::text as started,
+        inet_server_port() as port`;
+    Promise.all([
+      identify.execute(context.db),
+      pool.query<{ name: string; started: string; port: number | null }>(
+        identify.compile(context.db).sql,
+      ),
+    ])
+      .then(([ours, theirs]) => {
+        if (JSON.stringify(ours.rows[0]) !== JSON.stringify(theirs.rows[0])) {
+          report(
+            new Error(
+              'DATABASE_URL names another database than the server uses: live changes will not reach desktops on other servers.',
+            ),
+          );
+        }
+      })
+      .catch(report);
+  }
+
+  return {
+    listening,
+    close: async () => {
+      closing = true;
+      clearTimeout(timer);
+      heard();
+      await pool.end();
+    },
   };
 }
 

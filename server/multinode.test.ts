@@ -1,0 +1,138 @@
+/**
+ * Several servers on one PostgreSQL database: two real server processes,
+ * a desktop on each. A text that reaches one server is pushed live to the
+ * desktop on the other, and a command replayed against the other server
+ * (a desktop reconnecting through the load balancer elsewhere) is done once.
+ */
+import { randomUUID } from 'node:crypto';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Change } from '../shared/protocol/entities';
+import type { ClientToServer, ServerToClient } from '../shared/protocol/sync';
+import { openStorage } from './db/connect';
+import { startServerProcess, stopAllProcesses, type ServerProcess } from './testing/process';
+import { freshDatabase, type FreshDatabase } from './testing/storage';
+
+const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
+type Client = Socket<ServerToClient, ClientToServer>;
+
+describe('two servers on one PostgreSQL database', () => {
+  let database: FreshDatabase | undefined;
+  const clients: Client[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.disconnect();
+    // Servers first: the database can only be dropped once nothing has it open.
+    await stopAllProcesses();
+    await database?.drop();
+    database = undefined;
+  });
+
+  async function startTwo(): Promise<[ServerProcess, ServerProcess]> {
+    database = await freshDatabase('postgres');
+    const a = await startServerProcess({
+      DATABASE_URL: database.url,
+      TEXTDESK_ADMIN_EMAIL: ADMIN.email,
+      TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
+    });
+    // Started once the first has migrated and created the admin.
+    const b = await startServerProcess({ DATABASE_URL: database.url });
+    return [a, b];
+  }
+
+  async function post(server: ServerProcess, path: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer: unknown = await response.json();
+    if (response.status !== 200) {
+      throw new Error(`${path}: ${response.status.toString()} ${JSON.stringify(answer)}`);
+    }
+    return answer;
+  }
+
+  async function desktop(server: ServerProcess, token: string): Promise<Client> {
+    const socket: Client = connect(server.url, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    clients.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    return socket;
+  }
+
+  /** Resolves with the first `changes` packet that holds a change `wanted` accepts. */
+  function changeSeen(socket: Client, wanted: (change: Change) => boolean): Promise<Change> {
+    return new Promise((resolve) => {
+      const listener = (changes: readonly Change[]): void => {
+        const found = changes.find(wanted);
+        if (found === undefined) return;
+        socket.off('changes', listener);
+        resolve(found);
+      };
+      socket.on('changes', listener);
+    });
+  }
+
+  test('a text received by one server reaches a desktop on the other; a replayed command runs once', async () => {
+    const [a, b] = await startTwo();
+    const { token } = (await post(a, '/api/v1/login', ADMIN)) as { token: string };
+
+    // Signed in on A, connected to B: sessions live in the shared database.
+    const onB = await desktop(b, token);
+    const body = `Are you open Saturday? ${randomUUID()}`;
+    const arrived = changeSeen(
+      onB,
+      (change) => change.type === 'message.created' && change.data.body === body,
+    );
+    await post(a, '/simulator/inbound', { from: '+12015550123', body });
+    expect((await arrived).data).toMatchObject({ body, direction: 'inbound' });
+
+    // The same command, same key, sent to both servers at once and then again.
+    const onA = await desktop(a, token);
+    const isVip = (change: Change): boolean =>
+      change.type === 'list.updated' && change.data.name === 'VIP';
+    const seenOnA = changeSeen(onA, isVip);
+    const seenOnB = changeSeen(onB, isVip);
+    const request = { key: randomUUID(), command: { type: 'list.create', name: 'VIP' } } as const;
+    const [ackA, ackB] = await Promise.all([
+      onA.emitWithAck('command', request),
+      onB.emitWithAck('command', request),
+    ]);
+    expect(ackA).toMatchObject({ ok: true, value: { list: { name: 'VIP' } } });
+    expect(ackB).toEqual(ackA);
+    expect(await onB.emitWithAck('command', request)).toEqual(ackA);
+    expect(await onA.emitWithAck('command', request)).toEqual(ackA);
+    // Whichever server ran it, both desktops hear of the list.
+    const [changeOnA, changeOnB] = await Promise.all([seenOnA, seenOnB]);
+    expect(changeOnB).toEqual(changeOnA);
+
+    const storage = openStorage(database?.url ?? '');
+    try {
+      const lists = await storage.db
+        .selectFrom('lists')
+        .select(['id', 'name'])
+        .where('name', '=', 'VIP')
+        .execute();
+      expect(lists).toHaveLength(1);
+      expect(ackA.ok && ackA.value).toMatchObject({ list: { id: lists[0]?.id } });
+      const announced = await storage.db
+        .selectFrom('change_log')
+        .select('seq')
+        .where('type', '=', 'list.updated')
+        .where('entity_id', '=', lists[0]?.id ?? '')
+        .execute();
+      expect(announced).toHaveLength(1);
+    } finally {
+      await storage.close();
+    }
+    // Neither server complained: the fan-out found the storage's own database.
+    for (const server of [a, b]) expect(server.output()).not.toMatch(/error/iu);
+  });
+});
