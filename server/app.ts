@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Change } from '../shared/protocol/entities';
 import { bootstrap } from './accounts/accounts';
 import { PhoneSimulator } from './carriers/simulator';
+import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH, TwilioCarrier } from './carriers/twilio';
 import type { Carrier } from './carriers/types';
 import type { ServerConfig } from './config';
 import { openStorage, type Storage } from './db/connect';
@@ -15,6 +16,7 @@ import { getContact, patchContact, postMessage, postUser } from './http/api';
 import { getOptOutWebhook, putOptOutWebhook } from './http/settings';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
+import { twilioInbound, twilioStatus, type TwilioWebhookOptions } from './http/twilio';
 import { Router } from './http/router';
 import { attachSync } from './sync/socket';
 import {
@@ -23,6 +25,34 @@ import {
   simulatorScript,
   simulatorThread,
 } from './http/simulator';
+
+/** The carrier the configuration names, and what its routes need. */
+function chooseCarrier(config: ServerConfig): {
+  carrier: Carrier;
+  simulator: PhoneSimulator | null;
+  twilio: TwilioWebhookOptions | null;
+} {
+  if (config.CARRIER === 'simulator') {
+    const simulator = new PhoneSimulator();
+    return { carrier: simulator, simulator, twilio: null };
+  }
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, PUBLIC_URL } = config;
+  if (accountSid === undefined || authToken === undefined || PUBLIC_URL === undefined) {
+    // loadConfig refuses this already; a hand-made configuration may not have been through it.
+    throw new Error(
+      'CARRIER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and PUBLIC_URL (see --help).',
+    );
+  }
+  const carrier = new TwilioCarrier({
+    accountSid,
+    authToken,
+    from: config.TWILIO_FROM,
+    messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID,
+    apiBase: config.TWILIO_API_BASE,
+    publicUrl: PUBLIC_URL,
+  });
+  return { carrier, simulator: null, twilio: { authToken, publicUrl: PUBLIC_URL } };
+}
 
 export interface RunningServer {
   /** http://HOST:PORT with the real port. */
@@ -60,12 +90,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     new Date(),
   );
 
-  if (config.CARRIER !== 'simulator') {
+  let chosen: ReturnType<typeof chooseCarrier>;
+  try {
+    chosen = chooseCarrier(config);
+  } catch (error) {
     await storage.close();
-    throw new Error(`CARRIER=${config.CARRIER} is not available yet; use CARRIER=simulator.`);
+    throw error;
   }
-  const simulator = new PhoneSimulator();
-  const carrier: Carrier = simulator;
+  const { carrier, simulator, twilio } = chosen;
   const listeners = new Set<(accountId: string, changes: readonly Change[]) => void>();
   const context: ServerContext = {
     db: storage.db,
@@ -115,15 +147,29 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     )
     .on('PUT', '/api/v1/settings/optout-webhook', (request, response) =>
       putOptOutWebhook(context, request, response),
-    )
-    .on('GET', '/simulator', simulatorPage)
-    .on('GET', '/simulator/app.js', simulatorScript)
-    .on('GET', '/simulator/messages', (request, response) =>
-      simulatorThread(context, simulator, request, response),
-    )
-    .on('POST', '/simulator/inbound', (request, response) =>
-      simulatorInbound(context, simulator, request, response),
     );
+  if (simulator !== null) {
+    const phones = simulator;
+    router
+      .on('GET', '/simulator', simulatorPage)
+      .on('GET', '/simulator/app.js', simulatorScript)
+      .on('GET', '/simulator/messages', (request, response) =>
+        simulatorThread(context, phones, request, response),
+      )
+      .on('POST', '/simulator/inbound', (request, response) =>
+        simulatorInbound(context, phones, request, response),
+      );
+  }
+  if (twilio !== null) {
+    const options = twilio;
+    router
+      .on('POST', TWILIO_SMS_PATH, (request, response) =>
+        twilioInbound(context, options, request, response),
+      )
+      .on('POST', TWILIO_STATUS_PATH, (request, response) =>
+        twilioStatus(context, options, request, response),
+      );
+  }
 
   const server: Server = createServer((request, response) => {
     router.handle(request, response, logError).then((handled) => {

@@ -1,0 +1,333 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Change } from '../../shared/protocol/entities';
+import { startServer, type RunningServer } from '../app';
+import { loadConfig } from '../config';
+import { EMPTY_TWIML } from '../http/twilio';
+import { freePort } from '../testing/postgres';
+import { DIALECTS, freshStorage } from '../testing/storage';
+import { TWILIO_REFUSALS, TwilioStandIn } from '../testing/twilioStandIn';
+import { TwilioCarrier } from './twilio';
+
+const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+const AUTH_TOKEN = 'f3a1c0ffee5eed5a1ted0123456789ab';
+const BUSINESS = '+12015550100';
+const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
+
+test('CARRIER=twilio without its settings is refused at start, naming each one', () => {
+  expect(() => loadConfig({ CARRIER: 'twilio' })).toThrow(
+    /TWILIO_ACCOUNT_SID[\s\S]*TWILIO_AUTH_TOKEN[\s\S]*TWILIO_FROM[\s\S]*PUBLIC_URL/u,
+  );
+  expect(() =>
+    loadConfig({
+      CARRIER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'x',
+      TWILIO_FROM: '2015550100',
+      PUBLIC_URL: 'https://texts.example.com',
+    }),
+  ).toThrow(
+    /TWILIO_ACCOUNT_SID must be the account SID[\s\S]*TWILIO_FROM must be a number in E.164/u,
+  );
+  expect(
+    loadConfig({
+      CARRIER: 'twilio',
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_MESSAGING_SERVICE_SID: `MG${'0'.repeat(32)}`,
+      PUBLIC_URL: 'https://texts.example.com',
+    }),
+  ).toMatchObject({ TWILIO_API_BASE: 'https://api.twilio.com' });
+});
+
+describe('the Twilio carrier on its own', () => {
+  let standIn: TwilioStandIn;
+  const carrier = (overrides: Partial<ConstructorParameters<typeof TwilioCarrier>[0]> = {}) =>
+    new TwilioCarrier({
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      from: BUSINESS,
+      apiBase: standIn.url,
+      publicUrl: 'https://texts.example.com/',
+      ...overrides,
+    });
+  const text = { messageId: 'm-1', from: BUSINESS, to: '+12015550199', body: 'Hi 👋' };
+
+  beforeAll(async () => {
+    standIn = await TwilioStandIn.start(ACCOUNT_SID, AUTH_TOKEN);
+  });
+  afterAll(() => standIn.close());
+
+  test('a send is form-encoded with the callback address; 201 gives the sid', async () => {
+    const result = await carrier().send(text);
+    const sent = standIn.sent.at(-1);
+    expect(result).toEqual({ ok: true, carrierId: sent?.sid });
+    expect(sent).toMatchObject({
+      to: '+12015550199',
+      from: BUSINESS,
+      messagingServiceSid: null,
+      body: 'Hi 👋',
+      statusCallback: 'https://texts.example.com/webhooks/twilio/status?message=m-1',
+    });
+    await carrier({ from: undefined, messagingServiceSid: `MG${'1'.repeat(32)}` }).send(text);
+    expect(standIn.sent.at(-1)).toMatchObject({
+      from: null,
+      messagingServiceSid: `MG${'1'.repeat(32)}`,
+    });
+  });
+
+  test('refusals are mapped; 21610 is an opt-out; a wrong token is not', async () => {
+    standIn.failFor('+12015550198', TWILIO_REFUSALS.optedOut);
+    expect(await carrier().send({ ...text, to: '+12015550198' })).toEqual({
+      ok: false,
+      code: '21610',
+      message: expect.stringContaining('opted out with their carrier') as unknown,
+      optedOut: true,
+    });
+    standIn.failFor('+12015550197', { code: 63999, message: 'Something odd', status: 400 });
+    expect(await carrier().send({ ...text, to: '+12015550197' })).toMatchObject({
+      ok: false,
+      code: '63999',
+      message: expect.stringContaining('Something odd') as unknown,
+      optedOut: false,
+    });
+    expect(await carrier({ authToken: 'wrong' }).send(text)).toMatchObject({
+      ok: false,
+      code: '20003',
+      optedOut: false,
+    });
+  });
+
+  test('a dropped connection throws', async () => {
+    standIn.failFor('+12015550196', 'network');
+    await expect(carrier().send({ ...text, to: '+12015550196' })).rejects.toThrow();
+  });
+});
+
+describe.each(DIALECTS)('Twilio webhooks and sending on %s', (dialect) => {
+  let server: RunningServer;
+  let standIn: TwilioStandIn;
+  let dropDatabase: () => Promise<void>;
+  let token: string;
+
+  beforeAll(async () => {
+    standIn = await TwilioStandIn.start(ACCOUNT_SID, AUTH_TOKEN);
+    const storage = await freshStorage(dialect);
+    dropDatabase = () => storage.close();
+    // PUBLIC_URL must be known before start: Twilio signs against it.
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    server = await startServer(
+      loadConfig({
+        PORT: String(port),
+        DATABASE_URL: storage.url,
+        PUBLIC_URL: publicUrl,
+        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
+        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
+        TEXTDESK_BUSINESS_NAME: 'Acme Dental',
+        TEXTDESK_BUSINESS_NUMBER: BUSINESS,
+        CARRIER: 'twilio',
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        TWILIO_FROM: BUSINESS,
+        TWILIO_API_BASE: standIn.url,
+      }),
+    );
+    expect(server.url).toBe(publicUrl);
+    standIn.smsUrl = `${publicUrl}/webhooks/twilio/sms`;
+    const login = await fetch(`${server.url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    token = ((await login.json()) as { token: string }).token;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await standIn.close();
+    await dropDatabase();
+  });
+
+  const messagesFrom = (carrierId: string) =>
+    server.storage.db
+      .selectFrom('messages')
+      .select(['id', 'body', 'status'])
+      .where('carrier_id', '=', carrierId)
+      .execute();
+  const contact = (phone: string) =>
+    server.storage.db
+      .selectFrom('contacts')
+      .select(['id', 'opt_out'])
+      .where('phone', '=', phone)
+      .executeTakeFirst();
+  /** Resolves with the first committed change that matches, from now on. */
+  const nextChange = (match: (change: Change) => boolean): Promise<Change> =>
+    new Promise((resolve) => {
+      const stop = server.onChanges((_accountId, changes) => {
+        const found = changes.find(match);
+        if (found === undefined) return;
+        stop();
+        resolve(found);
+      });
+    });
+
+  test('a signed inbound STOP is stored before the answer and opts the contact out', async () => {
+    const response = await standIn.inbound({
+      from: '+12015550123',
+      to: BUSINESS,
+      body: 'STOP',
+      sid: 'SMstop0001',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/xml/u);
+    expect(await response.text()).toBe(EMPTY_TWIML);
+    expect(await messagesFrom('SMstop0001')).toMatchObject([{ body: 'STOP', status: 'received' }]);
+    const stored = await contact('+12015550123');
+    expect(JSON.parse(stored?.opt_out ?? 'null')).toMatchObject({ source: 'keyword' });
+  });
+
+  test('a forged, missing or wrongly typed webhook is refused and nothing is stored', async () => {
+    const before = await server.storage.db.selectFrom('messages').select('id').execute();
+    const forged = await standIn.inbound(
+      { from: '+12015550124', to: BUSINESS, body: 'hello', sid: 'SMforged001' },
+      { signature: 'forged' },
+    );
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe(
+      'invalid-signature',
+    );
+    const unsigned = await standIn.inbound(
+      { from: '+12015550124', to: BUSINESS, body: 'hello', sid: 'SMforged002' },
+      { signature: 'missing' },
+    );
+    expect(unsigned.status).toBe(403);
+    // Signed, then changed on the way.
+    const tampered = await fetch(standIn.smsUrl, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': 'bm90IGEgc2lnbmF0dXJlIGF0IGFsbA==',
+      },
+      body: 'From=%2B12015550124&To=%2B12015550100&Body=hello&MessageSid=SMforged003',
+    });
+    expect(tampered.status).toBe(403);
+    const json = await fetch(standIn.smsUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(json.status).toBe(415);
+    const incomplete = await standIn.post(standIn.smsUrl, {
+      From: '+12015550124',
+      To: BUSINESS,
+      MessageSid: 'SMnobody001',
+    });
+    expect(incomplete.status).toBe(422);
+    expect(await incomplete.text()).toContain('Body is required.');
+    const forgedStatus = await standIn.post(
+      `${server.url}/webhooks/twilio/status?message=x`,
+      { MessageSid: 'SMx', MessageStatus: 'delivered' },
+      { signature: 'forged' },
+    );
+    expect(forgedStatus.status).toBe(403);
+    expect(await server.storage.db.selectFrom('messages').select('id').execute()).toEqual(before);
+  });
+
+  test('HELP: the reply goes out through Twilio with its callback; a signed receipt marks it delivered', async () => {
+    const response = await standIn.inbound({ from: '+12015550125', to: BUSINESS, body: 'HELP' });
+    expect(response.status).toBe(200);
+    const reply = await standIn.sentTo('+12015550125');
+    expect(reply).toMatchObject({
+      from: BUSINESS,
+      body: expect.stringContaining('Acme Dental: for help') as unknown,
+      statusCallback: expect.stringMatching(
+        new RegExp(`^${server.url}/webhooks/twilio/status\\?message=[\\w-]+$`, 'u'),
+      ) as unknown,
+    });
+    const messageId = new URL(reply.statusCallback ?? '').searchParams.get('message') ?? '';
+
+    // The receipt may overtake the server's own record of Twilio's answer: it still lands.
+    const receipt = await standIn.status(reply, 'delivered');
+    expect(receipt.status).toBe(204);
+    const stored = await server.storage.db
+      .selectFrom('messages')
+      .select(['status', 'carrier_id'])
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    expect(stored?.status).toBe('delivered');
+    // A late 'sent' does not undo it.
+    expect((await standIn.status(reply, 'sent')).status).toBe(204);
+    const after = await server.storage.db
+      .selectFrom('messages')
+      .select(['status'])
+      .where('id', '=', messageId)
+      .executeTakeFirst();
+    expect(after?.status).toBe('delivered');
+  });
+
+  test('an undelivered receipt carries a readable reason', async () => {
+    await standIn.inbound({ from: '+12015550126', to: BUSINESS, body: 'HELP' });
+    const reply = await standIn.sentTo('+12015550126');
+    const messageId = new URL(reply.statusCallback ?? '').searchParams.get('message') ?? '';
+    expect((await standIn.status(reply, 'undelivered', 30007)).status).toBe(204);
+    expect(
+      await server.storage.db
+        .selectFrom('messages')
+        .select(['status', 'error_code', 'error_message'])
+        .where('id', '=', messageId)
+        .executeTakeFirst(),
+    ).toEqual({
+      status: 'undelivered',
+      error_code: '30007',
+      error_message: expect.stringContaining('spam') as unknown,
+    });
+  });
+
+  test('a send Twilio refuses with 21610 opts the contact out (R9) and the agent sees why', async () => {
+    const phone = '+12015550127';
+    standIn.failFor(phone, TWILIO_REFUSALS.optedOut);
+    const failed = nextChange(
+      (change) => change.type === 'message.updated' && change.data.status === 'failed',
+    );
+    const response = await fetch(`${server.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ to: phone, body: 'Your appointment is tomorrow at 9.' }),
+    });
+    expect(response.status).toBe(201);
+    const change = await failed;
+    if (change.type !== 'message.updated') throw new Error('not a message update');
+    expect(change.data).toMatchObject({
+      errorCode: '21610',
+      errorMessage: expect.stringContaining('must text START') as unknown,
+    });
+    const stored = await contact(phone);
+    expect(JSON.parse(stored?.opt_out ?? 'null')).toMatchObject({ source: 'carrier' });
+    const notes = await server.storage.db
+      .selectFrom('messages')
+      .select('body')
+      .where('in_reply_to', '=', change.data.id)
+      .where('direction', '=', 'system')
+      .execute();
+    expect(notes.length).toBeGreaterThan(0);
+  });
+
+  test('Twilio retrying an inbound webhook stores the text once and replies once', async () => {
+    const text = { from: '+12015550128', to: BUSINESS, body: 'HELP', sid: 'SMretry0001' };
+    const first = await standIn.inbound(text);
+    const second = await standIn.inbound(text);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await second.text()).toBe(EMPTY_TWIML);
+    expect(await messagesFrom('SMretry0001')).toHaveLength(1);
+    await standIn.sentTo('+12015550128');
+    // A third retry after the reply went out: still one text in, one reply out.
+    expect((await standIn.inbound(text)).status).toBe(200);
+    expect(await messagesFrom('SMretry0001')).toHaveLength(1);
+    expect(standIn.sent.filter((sent) => sent.to === '+12015550128')).toHaveLength(1);
+  });
+
+  test('the simulator routes are not served with Twilio', async () => {
+    expect((await fetch(`${server.url}/simulator`)).status).toBe(404);
+    expect(server.simulator).toBeNull();
+  });
+});
