@@ -4,6 +4,7 @@
  * desktop on the other, and a command replayed against the other server
  * (a desktop reconnecting through the load balancer elsewhere) is done once.
  */
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -133,6 +134,45 @@ describe('two servers on one PostgreSQL database', () => {
       await storage.close();
     }
     // Neither server complained: the fan-out found the storage's own database.
+    for (const server of [a, b]) expect(server.output()).not.toMatch(/error/iu);
+  });
+
+  test('a packet too large for a NOTIFY reaches the other server through the attachments table', async () => {
+    const [a, b] = await startTwo();
+    const { token } = (await post(a, '/api/v1/login', ADMIN)) as { token: string };
+    const onB = await desktop(b, token);
+    const onA = await desktop(a, token);
+    // Sixty contacts with long names: one packet of changes well over 8000 bytes.
+    const rows = Array.from({ length: 60 }, (_, index) => ({
+      line: index + 2,
+      phone: `+1201555${(3000 + index).toString()}`,
+      name: `Customer ${index.toString()} ${'x'.repeat(150)}`,
+    }));
+    const arrived = new Promise<readonly Change[]>((resolve) => {
+      onB.on('changes', (changes) => {
+        if (changes.some((change) => change.type === 'contact.updated')) resolve(changes);
+      });
+    });
+    const result = await onA.emitWithAck('command', {
+      key: randomUUID(),
+      command: { type: 'contacts.import', rows },
+    });
+    expect(result.ok).toBe(true);
+    const changes = await arrived;
+    expect(JSON.stringify(changes).length).toBeGreaterThan(8000);
+    const names = changes.flatMap((change) =>
+      change.type === 'contact.updated' ? [change.data.name] : [],
+    );
+    expect(names.sort()).toEqual(rows.map((row) => row.name).sort());
+
+    const storage = openStorage(database?.url ?? '');
+    try {
+      const attachments = await sql<{ count: number }>`
+        select count(*)::int as count from socket_io_attachments`.execute(storage.db);
+      expect(attachments.rows[0]?.count).toBeGreaterThan(0);
+    } finally {
+      await storage.close();
+    }
     for (const server of [a, b]) expect(server.output()).not.toMatch(/error/iu);
   });
 });
