@@ -160,6 +160,13 @@ describe.each(DIALECTS)('Twilio webhooks and sending on %s', (dialect) => {
       .select(['id', 'opt_out'])
       .where('phone', '=', phone)
       .executeTakeFirst();
+  const send = (to: string, body: string) =>
+    fetch(`${server.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ to, body }),
+    });
+
   /** Resolves with the first committed change that matches, from now on. */
   const nextChange = (match: (change: Change) => boolean): Promise<Change> =>
     new Promise((resolve) => {
@@ -289,11 +296,7 @@ describe.each(DIALECTS)('Twilio webhooks and sending on %s', (dialect) => {
     const failed = nextChange(
       (change) => change.type === 'message.updated' && change.data.status === 'failed',
     );
-    const response = await fetch(`${server.url}/api/v1/messages`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ to: phone, body: 'Your appointment is tomorrow at 9.' }),
-    });
+    const response = await send(phone, 'Your appointment is tomorrow at 9.');
     expect(response.status).toBe(201);
     const change = await failed;
     if (change.type !== 'message.updated') throw new Error('not a message update');
@@ -310,6 +313,32 @@ describe.each(DIALECTS)('Twilio webhooks and sending on %s', (dialect) => {
       .where('direction', '=', 'system')
       .execute();
     expect(notes.length).toBeGreaterThan(0);
+  });
+
+  test('when Twilio cannot be reached the text is failed as possibly sent, not retried', async () => {
+    const phone = '+12015550129';
+    standIn.failFor(phone, 'network');
+    const failed = nextChange(
+      (change) => change.type === 'message.updated' && change.data.status === 'failed',
+    );
+    expect((await send(phone, 'See you soon.')).status).toBe(201);
+    const change = await failed;
+    expect(change.data).toMatchObject({
+      errorCode: 'carrier-error',
+      errorMessage: expect.stringContaining('may not have been sent') as unknown,
+    });
+    expect(standIn.sent.filter((sent) => sent.to === phone)).toHaveLength(0);
+    expect((await contact(phone))?.opt_out).toBeNull();
+  });
+
+  test('a receipt reporting 21610 opts the contact out too (R9)', async () => {
+    const phone = '+12015550130';
+    expect((await send(phone, 'Your order is ready.')).status).toBe(201);
+    const sent = await standIn.sentTo(phone);
+    expect((await standIn.status(sent, 'failed', 21610)).status).toBe(204);
+    expect(JSON.parse((await contact(phone))?.opt_out ?? 'null')).toMatchObject({
+      source: 'carrier',
+    });
   });
 
   test('Twilio retrying an inbound webhook stores the text once and replies once', async () => {
