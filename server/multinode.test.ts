@@ -133,8 +133,12 @@ describe('two servers on one PostgreSQL database', () => {
     } finally {
       await storage.close();
     }
-    // Neither server complained: the fan-out found the storage's own database.
-    for (const server of [a, b]) expect(server.output()).not.toMatch(/error/iu);
+    // Both stop cleanly, the adapter's connections with them, and neither
+    // complained: the fan-out found the storage's own database.
+    for (const server of [a, b]) {
+      expect(await server.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+      expect(server.output()).not.toMatch(/error/iu);
+    }
   });
 
   test('a packet too large for a NOTIFY reaches the other server through the attachments table', async () => {
