@@ -13,6 +13,7 @@ import { forgetOldKeys } from './domain/commands';
 import { applyDeliveryStatus, recoverOutbound } from './domain/outbound';
 import { WebhookSender } from './domain/webhooks';
 import { getContact, patchContact, postMessage, postUser } from './http/api';
+import { optOutConfirm, optOutPage } from './http/optOut';
 import { getOptOutWebhook, putOptOutWebhook } from './http/settings';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
@@ -99,10 +100,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const { carrier, simulator, twilio } = chosen;
   const listeners = new Set<(accountId: string, changes: readonly Change[]) => void>();
+  // Without PUBLIC_URL, links point at the address the server listens on (known once listening).
+  const listening: { url?: string } = {};
   const context: ServerContext = {
     db: storage.db,
     carrier,
     defaultCountry,
+    get publicUrl() {
+      return config.PUBLIC_URL ?? listening.url;
+    },
     now: () => new Date(),
     publish: (accountId, changes) => {
       if (changes.length === 0) return;
@@ -142,6 +148,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     )
     .on('POST', '/api/v1/messages', (request, response) => postMessage(context, request, response))
     .on('POST', '/api/v1/users', (request, response) => postUser(context, request, response))
+    .on('GET', '/u/:token', (request, response, params) =>
+      optOutPage(context, request, response, params),
+    )
+    .on('POST', '/u/:token', (request, response, params) =>
+      optOutConfirm(context, request, response, params),
+    )
     .on('GET', '/api/v1/settings/optout-webhook', (request, response) =>
       getOptOutWebhook(context, request, response),
     )
@@ -186,12 +198,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     server.listen(config.PORT, config.HOST, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const url = `http://${host}:${String(port)}`;
+  listening.url = url;
   // Opt-outs still to be announced, and texts not finished, when the server last stopped.
   webhooks.kick();
   recoverOutbound(context).catch(logError);
-  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     context,
     storage,
