@@ -10,11 +10,24 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Change } from '../shared/protocol/entities';
 import type { ClientToServer, ServerToClient } from '../shared/protocol/sync';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bootstrap } from './accounts/accounts';
+import { createSession } from './auth/sessions';
+import { PhoneSimulator } from './carriers/simulator';
 import { openStorage } from './db/connect';
+import { migrate } from './db/migrate';
+import type { ServerContext } from './domain/context';
+import { attachSync } from './sync/socket';
 import { startServerProcess, stopAllProcesses, type ServerProcess } from './testing/process';
-import { freshDatabase, type FreshDatabase } from './testing/storage';
+import { freshDatabase, freshStorage, type FreshDatabase } from './testing/storage';
 
 const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
+const BOOTSTRAP = {
+  businessName: 'Acme Dental',
+  businessNumber: '+12015550100',
+  defaultCountry: 'US',
+} as const;
 type Client = Socket<ServerToClient, ClientToServer>;
 
 describe('two servers on one PostgreSQL database', () => {
@@ -178,5 +191,70 @@ describe('two servers on one PostgreSQL database', () => {
       await storage.close();
     }
     for (const server of [a, b]) expect(server.output()).not.toMatch(/error/iu);
+  });
+
+  test('attachSync given the database URL fans out between two servers in one process', async () => {
+    const storage = await freshStorage('postgres');
+    const servers: { http: Server; close: () => Promise<void> }[] = [];
+    const errors: unknown[] = [];
+    try {
+      await migrate(storage);
+      await bootstrap(
+        storage.db,
+        { ...BOOTSTRAP, adminEmail: ADMIN.email, adminPassword: ADMIN.password },
+        new Date(),
+      );
+      const user = await storage.db
+        .selectFrom('users')
+        .select(['id', 'account_id'])
+        .executeTakeFirstOrThrow();
+      const token = await createSession(storage.db, user.id, new Date());
+      const context: ServerContext = {
+        db: storage.db,
+        carrier: new PhoneSimulator(),
+        defaultCountry: 'US',
+        now: () => new Date(),
+        publish: () => undefined,
+      };
+      const urls: string[] = [];
+      const syncs = [];
+      for (let index = 0; index < 2; index += 1) {
+        const http = createServer();
+        const sync = attachSync(http, context, (error) => errors.push(error), {
+          databaseUrl: storage.url,
+        });
+        servers.push({ http, close: sync.close });
+        syncs.push(sync);
+        await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+        urls.push(`http://127.0.0.1:${(http.address() as AddressInfo).port.toString()}`);
+      }
+      const onSecond: Client = connect(urls[1] ?? '', {
+        auth: { token },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      clients.push(onSecond);
+      await new Promise<void>((resolve, reject) => {
+        onSecond.once('connect', resolve);
+        onSecond.once('connect_error', reject);
+      });
+      const change: Change = {
+        seq: 1,
+        at: new Date().toISOString(),
+        type: 'list.updated',
+        data: { id: 'l1', name: 'From the first server', kind: 'other' },
+      };
+      const arrived = new Promise<readonly Change[]>((resolve) =>
+        onSecond.once('changes', resolve),
+      );
+      // The first server has no desktop of the account; the second has.
+      syncs[0]?.publish(user.account_id, [change]);
+      expect(await arrived).toEqual([change]);
+    } finally {
+      for (const client of clients.splice(0)) client.disconnect();
+      for (const server of servers) await server.close();
+      await storage.close();
+    }
+    expect(errors).toEqual([]);
   });
 });
