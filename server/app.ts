@@ -191,7 +191,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         });
     }, logError);
   });
-  const sync = attachSync(server, context, logError);
+  const sync = attachSync(server, context, logError, { databaseUrl: config.DATABASE_URL });
   listeners.add(sync.publish);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
