@@ -186,16 +186,31 @@ export function attachSync(
     });
   });
 
-  return {
-    publish: (accountId, changes) => {
-      if (changes.length === 0) return;
+  // Changes committed in the same turn of the event loop (a group commit
+  // answers many texts at once) leave as one packet per account, in seq
+  // order: one encoding and one write per desktop instead of one per text.
+  const pending = new Map<string, Change[]>();
+  const flush = (): void => {
+    for (const [accountId, changes] of pending) {
+      changes.sort((a, b) => a.seq - b.seq);
       // Encoding a packet walks every change; with one process, skip it when
       // no desktop of the account is online. With several, the account's
       // desktops may be on another server: only that server knows.
       if (fanOut === null && (io.sockets.adapter.rooms.get(room(accountId))?.size ?? 0) === 0) {
-        return;
+        continue;
       }
       io.to(room(accountId)).emit('changes', changes);
+    }
+    pending.clear();
+  };
+
+  return {
+    publish: (accountId, changes) => {
+      if (changes.length === 0) return;
+      if (pending.size === 0) setImmediate(flush);
+      const waiting = pending.get(accountId);
+      if (waiting === undefined) pending.set(accountId, [...changes]);
+      else waiting.push(...changes);
     },
     close: async () => {
       // Closes the adapter (releasing its LISTEN connection) and the HTTP server.
