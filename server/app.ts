@@ -133,7 +133,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     applyDeliveryStatus(context, update).catch(logError);
   });
 
-  const limits = createLoginLimits();
+  const limits = createLoginLimits(config.TRUST_PROXY);
   const router = new Router()
     .on('GET', '/healthz', (_request, response) => {
       sendJson(response, 200, { ok: true });

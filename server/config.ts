@@ -28,6 +28,11 @@ export const SETTINGS = [
     'US',
     'How numbers typed without a country code are read (ISO 3166 code).',
   ],
+  [
+    'TRUST_PROXY',
+    'false',
+    'true behind a reverse proxy that sets X-Forwarded-For: sign-in limits then count the client’s address, not the proxy’s.',
+  ],
   ['CARRIER', 'simulator', 'simulator (a built-in phone network) or twilio.'],
   ['TWILIO_ACCOUNT_SID', '', 'With CARRIER=twilio: the account SID (AC…) from the Twilio console.'],
   [
@@ -71,6 +76,10 @@ const schema = z.object({
     .string()
     .refine(isCountryCode, 'TEXTDESK_DEFAULT_COUNTRY must be a country code such as US or GB.')
     .default('US'),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], 'TRUST_PROXY must be true or false.')
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
   CARRIER: z
     .enum(['simulator', 'twilio'], 'CARRIER must be simulator or twilio.')
     .default('simulator'),

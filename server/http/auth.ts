@@ -15,22 +15,39 @@ const LoginSchema = z.strictObject({
 export interface LoginLimits {
   readonly byEmail: LoginRateLimit;
   readonly byAddress: LoginRateLimit;
+  /** Behind a reverse proxy: the client is the address it appended to X-Forwarded-For. */
+  readonly trustProxy: boolean;
 }
 
-export const createLoginLimits = (): LoginLimits => ({
+export const createLoginLimits = (trustProxy = false): LoginLimits => ({
   byEmail: new LoginRateLimit(5),
   byAddress: new LoginRateLimit(30),
+  trustProxy,
 });
+
+/**
+ * Who is asking. Behind a trusted proxy it is the last address in
+ * X-Forwarded-For — the one the proxy itself added; earlier ones are
+ * whatever the client claimed and are never believed.
+ */
+export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const direct = request.socket.remoteAddress ?? 'unknown';
+  if (!trustProxy) return direct;
+  const header = request.headers['x-forwarded-for'];
+  const chain = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');
+  const last = chain.at(-1)?.trim() ?? '';
+  return last === '' ? direct : last;
+}
 
 /** POST /api/v1/login {email, password} → {token}. Rate-limited per email and per address. */
 export async function login(
   context: ServerContext,
-  { byEmail, byAddress }: LoginLimits,
+  { byEmail, byAddress, trustProxy }: LoginLimits,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const { email, password } = await readJson(request, LoginSchema);
-  const address = request.socket.remoteAddress ?? 'unknown';
+  const address = clientAddress(request, trustProxy);
   const now = context.now();
   const wait = Math.max(
     byEmail.retryAfter([email], now.getTime()),
