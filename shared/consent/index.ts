@@ -19,3 +19,11 @@ export {
   type KeywordProblem,
 } from './triggers';
 export * from './types';
+export {
+  CONVERSATION_WINDOW_MS,
+  DEFAULT_QUIET_HOURS,
+  isTimeZone,
+  quietHoursDecision,
+  type QuietDecision,
+  type QuietHours,
+} from './quietHours';
