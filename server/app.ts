@@ -11,6 +11,7 @@ import { migrate } from './db/migrate';
 import type { ServerContext } from './domain/context';
 import { forgetOldKeys } from './domain/commands';
 import { applyDeliveryStatus, recoverOutbound } from './domain/outbound';
+import { ScheduledSender } from './domain/scheduler';
 import { WebhookSender } from './domain/webhooks';
 import { getContact, patchContact, postMessage, postUser } from './http/api';
 import { optOutConfirm, optOutPage } from './http/optOut';
@@ -65,6 +66,8 @@ export interface RunningServer {
   readonly simulator: PhoneSimulator | null;
   /** Delivers the opt-out webhook; tests wait on `idle()`. */
   readonly webhooks: WebhookSender;
+  /** Sends scheduled texts when due, outside quiet hours. */
+  readonly scheduler: ScheduledSender;
   /** Listeners see every committed change, after commit, per account. */
   onChanges(listener: (accountId: string, changes: readonly Change[]) => void): () => void;
   close(): Promise<void>;
@@ -119,6 +122,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     console.error(error);
   };
   const webhooks = new WebhookSender({ db: storage.db, now: context.now, onError: logError });
+  const scheduler = new ScheduledSender(context, logError);
+  // A newly scheduled text may be due before the one the timer waits for.
+  listeners.add((_accountId, changes) => {
+    if (
+      changes.some(
+        (change) => change.type === 'message.created' && change.data.status === 'scheduled',
+      )
+    ) {
+      scheduler.kick();
+    }
+  });
   // An opt-out committed anywhere (a STOP, a block, the carrier) is sent on at once.
   listeners.add((_accountId, changes) => {
     if (
@@ -203,6 +217,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   listening.url = url;
   // Opt-outs still to be announced, and texts not finished, when the server last stopped.
   webhooks.kick();
+  scheduler.kick();
   recoverOutbound(context).catch(logError);
   return {
     url,
@@ -215,7 +230,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return () => listeners.delete(listener);
     },
     webhooks,
+    scheduler,
     close: async () => {
+      await scheduler.close();
       await webhooks.close();
       server.closeAllConnections();
       // Closes the HTTP server too.

@@ -4,6 +4,7 @@ import type { MigrationFactory } from './migrations/helpers';
 import initial from './migrations/0001_initial';
 import optOutWebhook from './migrations/0002_optout_webhook';
 import socketIoAttachments from './migrations/0003_socket_io_attachments';
+import scheduledSends from './migrations/0004_scheduled_sends';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFac
   ['0001_initial', initial],
   ['0002_optout_webhook', optOutWebhook],
   ['0003_socket_io_attachments', socketIoAttachments],
+  ['0004_scheduled_sends', scheduledSends],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {

@@ -19,6 +19,8 @@ export interface AccountsTable {
   optout_webhook_url: string | null;
   /** The HMAC-SHA256 key of that webhook's signature. */
   optout_webhook_secret: string | null;
+  /** IANA zone quiet hours are read in, unless a contact has their own. */
+  time_zone: string | null;
 }
 
 export interface UsersTable {
@@ -60,6 +62,8 @@ export interface ContactsTable {
   blocked: Flag;
   /** JSON of the OptOutRecord in force, or null. */
   opt_out: string | null;
+  /** The contact's own IANA zone for quiet hours, set by a person; null for the account's. */
+  time_zone: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -99,6 +103,7 @@ export type MessageDirection = 'inbound' | 'outbound' | 'note' | 'system';
 export type MessageStatus =
   | 'received'
   | 'quarantined'
+  | 'scheduled'
   | 'queued'
   /** Passed the send gate and handed to the carrier; the answer has not come back yet. */
   | 'sending'
@@ -123,6 +128,8 @@ export interface MessagesTable {
   possible_opt_out: Flag;
   trigger_id: string | null;
   in_reply_to: string | null;
+  /** For a scheduled text: when it is due (quiet hours may hold it longer). */
+  send_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -178,6 +178,7 @@ async function writeAccountTexts(
         possible_opt_out: 0,
         trigger_id: null,
         in_reply_to: null,
+        send_at: null,
         created_at: text.at,
         updated_at: text.at,
         ...fields,

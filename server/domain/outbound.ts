@@ -16,6 +16,7 @@ const RANK: Record<Message['status'], number> = {
   none: 0,
   received: 0,
   quarantined: 0,
+  scheduled: 0.5,
   queued: 1,
   sending: 1.5,
   sent: 2,

@@ -63,6 +63,7 @@ export const messageSnapshot = (row: Message): MessageSnapshot => ({
   possibleOptOut: row.possible_opt_out === 1,
   triggerId: row.trigger_id,
   inReplyTo: row.in_reply_to,
+  sendAt: row.send_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });

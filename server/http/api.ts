@@ -240,6 +240,13 @@ const SendSchema = z.strictObject({
     .max(MAX_TEXT_LENGTH, `A text can be at most ${String(MAX_TEXT_LENGTH)} characters.`)
     .refine((value) => value.trim() !== '', 'body is empty.'),
   idempotencyKey: z.string().optional(),
+  /** Send later: a scheduled text, which also waits for the recipient's quiet hours. */
+  sendAt: z.iso
+    .datetime({
+      offset: true,
+      error: 'sendAt must be a date and time such as 2026-11-24T15:00:00Z.',
+    })
+    .optional(),
 });
 
 /** POST /api/v1/messages {to, body, idempotencyKey?} → 201 with the queued message. */
@@ -254,7 +261,12 @@ export async function postMessage(
     context,
     user,
     keyFrom(request, input.idempotencyKey),
-    { type: 'message.send', to: input.to, body: input.body },
+    {
+      type: 'message.send',
+      to: input.to,
+      body: input.body,
+      ...(input.sendAt !== undefined && { sendAt: input.sendAt }),
+    },
     'api',
   );
   if (!run.result.ok) throw refused(run.result.error);

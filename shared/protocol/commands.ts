@@ -83,6 +83,16 @@ export const CommandSchema = z.discriminatedUnion('type', [
       /** …or text a number, starting a conversation if there is none. */
       to: phone.optional(),
       body: text,
+      /**
+       * Send later (ISO 8601 with a zone, e.g. 2026-11-24T15:00:00Z): a
+       * scheduled text, which also waits for the recipient's quiet hours.
+       */
+      sendAt: z.iso
+        .datetime({
+          offset: true,
+          error: 'sendAt must be a date and time such as 2026-11-24T15:00:00Z.',
+        })
+        .optional(),
     })
     .refine(
       (command) => (command.conversationId === undefined) !== (command.to === undefined),

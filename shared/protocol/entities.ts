@@ -45,6 +45,7 @@ export const MessageSchema = z.object({
   status: z.enum([
     'received',
     'quarantined',
+    'scheduled',
     'queued',
     'sending',
     'sent',
@@ -59,6 +60,8 @@ export const MessageSchema = z.object({
   possibleOptOut: z.boolean(),
   triggerId: z.string().nullable(),
   inReplyTo: z.string().nullable(),
+  /** For a scheduled text: when it is due; quiet hours may hold it longer. */
+  sendAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

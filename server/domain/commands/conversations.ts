@@ -26,6 +26,9 @@ import {
  * the row until commit (on PostgreSQL), so the logged snapshots follow the
  * order the writes happened in.
  */
+/** How far ahead a text may be scheduled. */
+const MAX_SCHEDULE_MS = 366 * 24 * 60 * 60 * 1000;
+
 async function updateConversation(
   scope: Scope,
   conversationId: string,
@@ -141,15 +144,22 @@ export const messageSend: Handler<'message.send'> = async (scope, command) => {
   });
   if (!gate.allowed) return refuse(gate.code === 'blocked' ? 'blocked' : 'opted-out', gate.reason);
 
+  const sendAt = command.sendAt === undefined ? null : new Date(command.sendAt);
+  if (sendAt !== null && sendAt.getTime() > Date.parse(scope.at) + MAX_SCHEDULE_MS) {
+    return refuse('invalid-input', 'A text can be scheduled at most a year ahead.');
+  }
+  const scheduled = sendAt !== null && sendAt.getTime() > Date.parse(scope.at);
   const message = newMessage(scope, conversation.id, {
     direction: 'outbound',
     body: command.body,
-    status: 'queued',
+    status: scheduled ? 'scheduled' : 'queued',
     author_id: scope.user.id,
+    send_at: scheduled ? sendAt.toISOString() : null,
   });
   await insertMessage(scope, message);
   await updateConversation(scope, conversation.id, { last_activity_at: scope.at });
-  scope.queued.push(message.id);
+  // A scheduled text is the scheduler's to send, when due and outside quiet hours.
+  if (!scheduled) scope.queued.push(message.id);
   return ok({ message: messageSnapshot(message) });
 };
 

@@ -115,6 +115,7 @@ export function newMessage(
     possible_opt_out: 0,
     trigger_id: null,
     in_reply_to: null,
+    send_at: null,
     created_at: scope.at,
     updated_at: scope.at,
     ...fields,

@@ -1,0 +1,201 @@
+import { isTimeZone, quietHoursDecision } from '../../shared/consent';
+import { appendChanges } from './changes';
+import type { ServerContext } from './context';
+import { sendQueued } from './outbound';
+import { messageSnapshot } from './records';
+
+const PER_RUN = 50;
+
+/**
+ * The zone quiet hours are read in when neither the contact nor the account
+ * has one: the main zone of the account's country. Numbers alone do not say
+ * where in a many-zoned country someone lives; a person can set it.
+ */
+const COUNTRY_ZONES: Readonly<Record<string, string>> = {
+  US: 'America/New_York',
+  CA: 'America/Toronto',
+  MX: 'America/Mexico_City',
+  BR: 'America/Sao_Paulo',
+  GB: 'Europe/London',
+  IE: 'Europe/Dublin',
+  FR: 'Europe/Paris',
+  DE: 'Europe/Berlin',
+  ES: 'Europe/Madrid',
+  IT: 'Europe/Rome',
+  NL: 'Europe/Amsterdam',
+  IN: 'Asia/Kolkata',
+  AU: 'Australia/Sydney',
+  NZ: 'Pacific/Auckland',
+};
+
+/** The zone for quiet hours: the contact's own, else the account's, else its country's. */
+export function quietHoursZone(
+  contactZone: string | null,
+  accountZone: string | null,
+  country: string,
+): string {
+  for (const zone of [contactZone, accountZone, COUNTRY_ZONES[country]]) {
+    if (zone !== null && zone !== undefined && isTimeZone(zone)) return zone;
+  }
+  return 'UTC';
+}
+
+/**
+ * Sends scheduled texts when they are due. A text due during the recipient's
+ * quiet hours (8am–9pm their time) waits for the morning, unless the
+ * customer texted in the last 24 hours; the new time is published so the
+ * desktops show it. A due text is queued and goes through the send gate
+ * like any other, so a STOP in the meantime still stops it.
+ */
+export class ScheduledSender {
+  readonly #context: ServerContext;
+  readonly #onError: (error: unknown) => void;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #timer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(context: ServerContext, onError: (error: unknown) => void) {
+    this.#context = context;
+    this.#onError = onError;
+  }
+
+  /** Looks for due texts soon; called at start and whenever a text is scheduled. */
+  kick(): void {
+    if (this.#closed) return;
+    if (this.#running !== null) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.runDue()
+      .catch(this.#onError)
+      .finally(() => {
+        this.#running = null;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
+      });
+  }
+
+  async idle(): Promise<void> {
+    while (this.#running !== null) await this.#running;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    await this.idle();
+  }
+
+  #isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Handles every text due now, then sets a timer for the next one. */
+  async runDue(): Promise<void> {
+    const { db } = this.#context;
+    for (;;) {
+      const now = this.#context.now();
+      const due = await db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .innerJoin('accounts', 'accounts.id', 'messages.account_id')
+        .select([
+          'messages.id',
+          'messages.send_at',
+          'messages.conversation_id',
+          'contacts.time_zone as contactZone',
+          'accounts.time_zone as accountZone',
+          'accounts.default_country as country',
+        ])
+        .where('messages.status', '=', 'scheduled')
+        .where('messages.send_at', '<=', now.toISOString())
+        .orderBy('messages.send_at')
+        .limit(PER_RUN)
+        .execute();
+      if (due.length === 0) break;
+      const ready: string[] = [];
+      for (const message of due) {
+        const last = await db
+          .selectFrom('messages')
+          .select('created_at')
+          .where('conversation_id', '=', message.conversation_id)
+          .where('direction', '=', 'inbound')
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const decision = quietHoursDecision({
+          zone: quietHoursZone(message.contactZone, message.accountZone, message.country),
+          at: now,
+          lastInboundAt: last === undefined ? null : new Date(last.created_at),
+        });
+        const moved = await this.#move(
+          message.id,
+          message.send_at,
+          decision.allowed
+            ? { status: 'queued' }
+            : { status: 'scheduled', send_at: decision.until.toISOString() },
+        );
+        if (moved && decision.allowed) ready.push(message.id);
+      }
+      if (ready.length > 0) await sendQueued(this.#context, ready);
+    }
+    await this.#schedule();
+  }
+
+  /** Changes a scheduled text if it is still as read (another server may have taken it). */
+  async #move(
+    id: string,
+    sendAt: string | null,
+    fields: { status: 'queued' } | { status: 'scheduled'; send_at: string },
+  ): Promise<boolean> {
+    const { db } = this.#context;
+    const at = this.#context.now().toISOString();
+    const outcome = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('messages')
+        .set({ ...fields, updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'scheduled')
+        .where('send_at', '=', sendAt)
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      const changes = await appendChanges(
+        trx,
+        row.account_id,
+        [{ type: 'message.updated', data: messageSnapshot(row) }],
+        at,
+      );
+      return { accountId: row.account_id, changes };
+    });
+    if (outcome === null) return false;
+    this.#context.publish(outcome.accountId, outcome.changes);
+    return true;
+  }
+
+  async #schedule(): Promise<void> {
+    if (this.#closed) return;
+    const next = await this.#context.db
+      .selectFrom('messages')
+      .select('send_at')
+      .where('status', '=', 'scheduled')
+      .orderBy('send_at')
+      .limit(1)
+      .executeTakeFirst();
+    if (this.#isClosed() || next?.send_at == null) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    // setTimeout holds about 24.8 days; a later text is looked at again then.
+    const wait = Math.min(
+      Math.max(0, Date.parse(next.send_at) - this.#context.now().getTime()),
+      2 ** 31 - 1,
+    );
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.kick();
+    }, wait);
+    this.#timer.unref();
+  }
+}
