@@ -38,6 +38,7 @@ export function contactSnapshot(contact: Contact, lists: readonly string[]): Con
     blocked: consent.blocked,
     optOut: consent.optOut,
     lists: [...consent.lists],
+    timeZone: contact.time_zone,
     updatedAt: contact.updated_at,
   };
 }

@@ -257,4 +257,19 @@ describe.each(DIALECTS)('REST API on %s', (dialect) => {
     const contact = await call('GET', '/api/v1/contacts/2015550133', { token: tokens.agent });
     expect(contact.json).toMatchObject({ name: '', blocked: false, optedIn: true });
   });
+
+  test('a contact’s own time zone for quiet hours is set and cleared by PATCH', async () => {
+    await texted('+12015550134', 'hi');
+    const path = '/api/v1/contacts/2015550134';
+    const set = await call('PATCH', path, {
+      token: tokens.agent,
+      body: { timeZone: 'America/Chicago' },
+    });
+    expect(set.json).toMatchObject({ timeZone: 'America/Chicago' });
+    const bad = await call('PATCH', path, { token: tokens.agent, body: { timeZone: 'Mars/Base' } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error?.message).toContain('timeZone must be a time zone');
+    const cleared = await call('PATCH', path, { token: tokens.agent, body: { timeZone: null } });
+    expect(cleared.json).toMatchObject({ timeZone: null });
+  });
 });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { foldText, type Actor } from '../../shared/consent';
+import { foldText, isTimeZone, type Actor } from '../../shared/consent';
 import { isCountryCode, normalizePhone } from '../../shared/phone';
 import {
   IdempotencyKeySchema,
@@ -117,6 +117,7 @@ async function contactView(context: ServerContext, contact: Contact) {
     name: contact.name,
     optedIn: contact.opted_in === 1,
     blocked: contact.blocked === 1,
+    timeZone: contact.time_zone,
     lists: memberOf.map((id) => names.get(id) ?? id).sort(),
     history: history.map((entry) => ({
       at: entry.at,
@@ -149,6 +150,13 @@ const PatchContactSchema = z.strictObject({
   /** How the contact consented; required to opt in (R4). */
   consentNote: z.string().max(500, 'consentNote can be at most 500 characters.').optional(),
   blocked: z.boolean().optional(),
+  /** The contact's own zone for quiet hours (IANA), or null for the account's. */
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'timeZone must be a time zone such as America/Chicago.')
+    .nullable()
+    .optional(),
   /** The lists the contact should be on, by name: the contact is added to and removed from lists to match. */
   lists: z.array(z.string().max(100)).max(50).optional(),
 });
@@ -191,8 +199,14 @@ export async function patchContact(
   const contactId = contact.id;
   const commands: Command[] = [];
   if (patch.blocked === false) commands.push({ type: 'contact.unblock', contactId });
-  if (patch.name !== undefined)
-    commands.push({ type: 'contact.update', contactId, name: patch.name });
+  if (patch.name !== undefined || patch.timeZone !== undefined) {
+    commands.push({
+      type: 'contact.update',
+      contactId,
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.timeZone !== undefined && { timeZone: patch.timeZone }),
+    });
+  }
   if (patch.lists !== undefined) {
     const lists = await context.db
       .selectFrom('lists')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../consent/quietHours';
 import type { Role } from '../consent/types';
 import {
   ContactSchema,
@@ -40,6 +41,11 @@ const listName = z
   .trim()
   .min(1, 'A list needs a name.')
   .max(100, 'A list name can be at most 100 characters.');
+
+const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'timeZone must be a time zone such as America/Chicago.');
 
 export const IdempotencyKeySchema = z
   .string({ error: 'Every command needs an idempotency key.' })
@@ -106,7 +112,9 @@ export const CommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('contact.update'),
     contactId: id('The contact'),
-    name: z.string().trim().max(200, 'A name can be at most 200 characters.'),
+    name: z.string().trim().max(200, 'A name can be at most 200 characters.').optional(),
+    /** The contact's own zone for quiet hours (IANA, e.g. America/Chicago), or null for the account's. */
+    timeZone: timeZone.nullable().optional(),
   }),
   z.strictObject({
     type: z.literal('contact.lists'),

@@ -22,6 +22,8 @@ export const ContactSchema = z.object({
   optOut: OptOutRecordSchema.nullable(),
   /** List ids. */
   lists: z.array(z.string()),
+  /** The contact's own zone for quiet hours; null for the account's. */
+  timeZone: z.string().nullable(),
   updatedAt: z.string(),
 });
 export type ContactSnapshot = z.infer<typeof ContactSchema>;

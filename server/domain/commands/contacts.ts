@@ -78,19 +78,20 @@ async function accountList(scope: Scope, listId: string) {
 export const contactUpdate: Handler<'contact.update'> = async (scope, command) => {
   const contact = await findContact(scope, command.contactId);
   if (contact === undefined) return refuse('not-found', NO_CONTACT);
-  const updated: Contact =
-    contact.name === command.name
-      ? contact
-      : { ...contact, name: command.name, updated_at: scope.at };
-  const lists = await listIdsOf(scope.trx, contact.id);
-  if (updated !== contact) {
-    await scope.trx
-      .updateTable('contacts')
-      .set({ name: updated.name, updated_at: scope.at })
-      .where('id', '=', contact.id)
-      .execute();
-    scope.changes.push({ type: 'contact.updated', data: contactSnapshot(updated, lists) });
+  const fields: Partial<Pick<Contact, 'name' | 'time_zone'>> = {};
+  if (command.name !== undefined && command.name !== contact.name) fields.name = command.name;
+  if (command.timeZone !== undefined && command.timeZone !== contact.time_zone) {
+    fields.time_zone = command.timeZone;
   }
+  const lists = await listIdsOf(scope.trx, contact.id);
+  if (Object.keys(fields).length === 0) return ok({ contact: contactSnapshot(contact, lists) });
+  const updated: Contact = { ...contact, ...fields, updated_at: scope.at };
+  await scope.trx
+    .updateTable('contacts')
+    .set({ ...fields, updated_at: scope.at })
+    .where('id', '=', contact.id)
+    .execute();
+  scope.changes.push({ type: 'contact.updated', data: contactSnapshot(updated, lists) });
   return ok({ contact: contactSnapshot(updated, lists) });
 };
 
