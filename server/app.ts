@@ -219,6 +219,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   webhooks.kick();
   scheduler.kick();
   recoverOutbound(context).catch(logError);
+  const recovery = setInterval(() => {
+    recoverOutbound(context).catch(logError);
+  }, 60_000);
+  recovery.unref();
   return {
     url,
     port,
@@ -232,6 +236,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     webhooks,
     scheduler,
     close: async () => {
+      clearInterval(recovery);
       await scheduler.close();
       await webhooks.close();
       server.closeAllConnections();

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 describe.each(DIALECTS)('outbound after a restart on %s', (dialect) => {
-  test('queued texts are sent; a text cut off mid-send is marked failed, not sent twice', async () => {
+  test('queued texts are sent; a text cut off mid-send is marked failed, not sent twice, and one another server is sending is left alone', async () => {
     server = await startTestServer(dialect);
     const { db } = server.storage;
     const inbound = await ingestInbound(
@@ -41,8 +41,11 @@ describe.each(DIALECTS)('outbound after a restart on %s', (dialect) => {
       updated_at: at,
     });
     const queued = row('Waiting to go', 'queued');
-    const cutOff = row('Was on its way', 'sending');
-    await db.insertInto('messages').values([queued, cutOff]).execute();
+    const longAgo = new Date(Date.now() - 10 * 60 * 1000).toISOString();
+    const cutOff = { ...row('Was on its way', 'sending'), updated_at: longAgo };
+    // Seconds old: another server may be handing it to the carrier right now.
+    const inFlight = row('Another server has this one', 'sending');
+    await db.insertInto('messages').values([queued, cutOff, inFlight]).execute();
 
     await recoverOutbound(server.context);
     await server.settled();
@@ -60,6 +63,12 @@ describe.each(DIALECTS)('outbound after a restart on %s', (dialect) => {
     expect(server.simulator.thread('+12015550123').map((text) => text.body)).toEqual([
       'Waiting to go',
     ]);
+    const untouched = await db
+      .selectFrom('messages')
+      .select('status')
+      .where('id', '=', inFlight.id)
+      .executeTakeFirstOrThrow();
+    expect(untouched.status).toBe('sending');
   });
 
   test('a delivery receipt that arrives before the carrier’s answer to the send is kept', async () => {

@@ -59,17 +59,24 @@ export async function sendQueued(
   for (const messageId of messageIds) await sendOne(context, messageId);
 }
 
+/** A text `sending` this long has lost its server: carrier calls time out well before. */
+export const STALE_SENDING_MS = 2 * 60 * 1000;
+
 /**
- * After a restart: texts still queued are sent now (the gate runs again as
- * each leaves). A text that was being handed to the carrier when the server
- * stopped may or may not have reached the customer; it is never resent by
- * itself, but marked failed with that explanation so a person can decide.
+ * Run at start and then every minute: texts still queued are sent (the gate
+ * runs again as each leaves). A text that has been `sending` for over
+ * {@link STALE_SENDING_MS} belonged to a server that stopped while handing
+ * it to the carrier, so it may or may not have reached the customer; it is
+ * never resent by itself, but marked failed with that explanation so a
+ * person can decide. Younger ones may be in another server's hands.
  */
 export async function recoverOutbound(context: ServerContext): Promise<void> {
+  const before = new Date(context.now().getTime() - STALE_SENDING_MS).toISOString();
   const interrupted = await context.db
     .selectFrom('messages')
     .select('id')
     .where('status', '=', 'sending')
+    .where('updated_at', '<', before)
     .execute();
   for (const { id } of interrupted) {
     await committed(context, async (trx) => {
