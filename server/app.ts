@@ -15,7 +15,7 @@ import { ScheduledSender } from './domain/scheduler';
 import { WebhookSender } from './domain/webhooks';
 import { getContact, patchContact, postMessage, postUser } from './http/api';
 import { optOutConfirm, optOutPage } from './http/optOut';
-import { getOptOutWebhook, putOptOutWebhook } from './http/settings';
+import { getOptOutWebhook, putOptOutWebhook, putTimeZone } from './http/settings';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
 import { twilioInbound, twilioStatus, type TwilioWebhookOptions } from './http/twilio';
@@ -170,6 +170,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     )
     .on('GET', '/api/v1/settings/optout-webhook', (request, response) =>
       getOptOutWebhook(context, request, response),
+    )
+    .on('PUT', '/api/v1/settings/time-zone', (request, response) =>
+      putTimeZone(context, request, response),
     )
     .on('PUT', '/api/v1/settings/optout-webhook', (request, response) =>
       putOptOutWebhook(context, request, response),

@@ -175,4 +175,22 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
       attempts: 3,
     });
   });
+
+  test('admins set the account’s time zone for quiet hours; nonsense is refused', async () => {
+    const set = await call('PUT', '/api/v1/settings/time-zone', admin, {
+      timeZone: 'America/Denver',
+    });
+    expect(set).toEqual({ status: 200, json: { timeZone: 'America/Denver' } });
+    const stored = await server.storage.db
+      .selectFrom('accounts')
+      .select('time_zone')
+      .executeTakeFirstOrThrow();
+    expect(stored.time_zone).toBe('America/Denver');
+    expect(
+      (await call('PUT', '/api/v1/settings/time-zone', admin, { timeZone: 'Denver' })).status,
+    ).toBe(422);
+    expect(
+      (await call('PUT', '/api/v1/settings/time-zone', admin, { timeZone: null })).json,
+    ).toEqual({ timeZone: null });
+  });
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { isTimeZone } from '../../shared/consent';
 import type { ServerContext } from '../domain/context';
 import { requireUser } from './auth';
 import { HttpError, readJson, sendJson } from './io';
@@ -99,4 +100,35 @@ export async function putOptOutWebhook(
     .where('id', '=', user.accountId)
     .execute();
   sendJson(response, 200, { url: input.url, hasSecret: input.url !== null });
+}
+
+const TimeZoneSchema = z.strictObject({
+  /** IANA, e.g. America/Chicago; null for the main zone of the account's country. */
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'timeZone must be a time zone such as America/Chicago.')
+    .nullable(),
+});
+
+/**
+ * PUT /api/v1/settings/time-zone {timeZone} (admins): the zone quiet hours
+ * are read in for contacts without one of their own.
+ */
+export async function putTimeZone(
+  context: ServerContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const user = await requireUser(context, request);
+  if (user.role !== 'admin') {
+    throw new HttpError(403, 'not-allowed', 'Only admins can change the account’s time zone.');
+  }
+  const { timeZone } = await readJson(request, TimeZoneSchema);
+  await context.db
+    .updateTable('accounts')
+    .set({ time_zone: timeZone })
+    .where('id', '=', user.accountId)
+    .execute();
+  sendJson(response, 200, { timeZone });
 }
