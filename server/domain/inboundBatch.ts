@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { applyInbound, INITIAL_CONSENT } from '../../shared/consent';
+import { applyInbound } from '../../shared/consent';
 import type { Change, PendingChange } from '../../shared/protocol/entities';
 import { chunksFor } from '../db/chunks';
 import { timeOrderedId } from '../db/ids';
@@ -8,7 +8,14 @@ import type { Contact, Conversation, Database, Message } from '../db/schema';
 import { appendChanges } from './changes';
 import { planConsent, writeConsents, type ConsentWrite } from './consent';
 import type { InboundText, Ingested } from './ingest';
-import { consentOf, conversationSnapshot, messageSnapshot, triggerRulesOf } from './records';
+import {
+  consentOf,
+  conversationSnapshot,
+  messageSnapshot,
+  newContactRow,
+  newMessageRow,
+  triggerRulesOf,
+} from './records';
 
 /** An inbound text that passed every check, with what the checks found out. */
 export interface QueuedText extends InboundText {
@@ -167,22 +174,11 @@ async function writeAccountTexts(
     const message = (
       fields: Pick<Message, 'direction' | 'body' | 'status'> & Partial<Message>,
     ): Message => {
-      const row: Message = {
-        id: timeOrderedId(),
-        account_id: accountId,
-        conversation_id: conversation.id,
-        author_id: null,
-        carrier_id: null,
-        error_code: null,
-        error_message: null,
-        possible_opt_out: 0,
-        trigger_id: null,
-        in_reply_to: null,
-        send_at: null,
-        created_at: text.at,
-        updated_at: text.at,
-        ...fields,
-      };
+      const row = newMessageRow(
+        { id: timeOrderedId(), accountId, at: text.at },
+        conversation.id,
+        fields,
+      );
       own.push(row);
       return row;
     };
@@ -337,17 +333,7 @@ async function contactsOf(
     const rows = await trx
       .insertInto('contacts')
       .values(
-        chunk.map(([phone, at]) => ({
-          id: timeOrderedId(),
-          account_id: accountId,
-          phone,
-          name: '',
-          opted_in: INITIAL_CONSENT.optedIn ? 1 : 0,
-          blocked: 0,
-          opt_out: null,
-          created_at: at,
-          updated_at: at,
-        })),
+        chunk.map(([phone, at]) => newContactRow({ id: timeOrderedId(), accountId, at }, phone)),
       )
       .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
       .returningAll()

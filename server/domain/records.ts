@@ -1,5 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ConsentState, OptOutRecord, TriggerRule } from '../../shared/consent';
+import {
+  INITIAL_CONSENT,
+  type ConsentState,
+  type OptOutRecord,
+  type TriggerRule,
+} from '../../shared/consent';
 import type {
   ContactSnapshot,
   ConversationSnapshot,
@@ -8,6 +13,49 @@ import type {
 import type { Contact, Conversation, Database, Message } from '../db/schema';
 
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Where a new row belongs and when it was made; `at` is both its created and updated time. */
+export interface NewRow {
+  readonly id: string;
+  readonly accountId: string;
+  readonly at: string;
+}
+
+/** A contact as first stored: consent as for anyone we have heard nothing against. */
+export const newContactRow = (row: NewRow, phone: string, name = ''): Contact => ({
+  id: row.id,
+  account_id: row.accountId,
+  phone,
+  name,
+  opted_in: INITIAL_CONSENT.optedIn ? 1 : 0,
+  blocked: 0,
+  opt_out: null,
+  time_zone: null,
+  created_at: row.at,
+  updated_at: row.at,
+});
+
+/** A message row with the defaults every new message has. */
+export const newMessageRow = (
+  row: NewRow,
+  conversationId: string,
+  fields: Pick<Message, 'direction' | 'body' | 'status'> & Partial<Message>,
+): Message => ({
+  id: row.id,
+  account_id: row.accountId,
+  conversation_id: conversationId,
+  author_id: null,
+  carrier_id: null,
+  error_code: null,
+  error_message: null,
+  possible_opt_out: 0,
+  trigger_id: null,
+  in_reply_to: null,
+  send_at: null,
+  created_at: row.at,
+  updated_at: row.at,
+  ...fields,
+});
 
 export async function listIdsOf(db: Db, contactId: string): Promise<string[]> {
   const rows = await db

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  applyConsentEvent,
-  foldText,
-  INITIAL_CONSENT,
-  type ConsentEvent,
-} from '../../../shared/consent';
+import { applyConsentEvent, foldText, type ConsentEvent } from '../../../shared/consent';
 import { normalizePhone } from '../../../shared/phone';
 import type { CommandError, CommandOf, ImportReport } from '../../../shared/protocol/commands';
 import { ok, type Result } from '../../../shared/result';
 import { forUpdate } from '../../db/locks';
 import type { Contact } from '../../db/schema';
 import { persistConsent } from '../consent';
-import { consentOf, contactSnapshot, listIdsOf } from '../records';
+import { consentOf, contactSnapshot, listIdsOf, newContactRow } from '../records';
 import {
   findContact,
   fromConsentRefusal,
@@ -188,17 +183,13 @@ async function importRow(
   // Insert-if-absent, then lock: a text from this number may be creating it at the same moment.
   const inserted = await scope.trx
     .insertInto('contacts')
-    .values({
-      id: randomUUID(),
-      account_id: scope.accountId,
-      phone: phone.value,
-      name,
-      opted_in: INITIAL_CONSENT.optedIn ? 1 : 0,
-      blocked: 0,
-      opt_out: null,
-      created_at: scope.at,
-      updated_at: scope.at,
-    })
+    .values(
+      newContactRow(
+        { id: randomUUID(), accountId: scope.accountId, at: scope.at },
+        phone.value,
+        name,
+      ),
+    )
     .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
     .returning('id')
     .executeTakeFirst();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { INITIAL_CONSENT, sendGate } from '../../../shared/consent';
+import { sendGate } from '../../../shared/consent';
 import { normalizePhone } from '../../../shared/phone';
 import { ok } from '../../../shared/result';
 import type { Conversation, Message } from '../../db/schema';
@@ -9,6 +9,7 @@ import {
   conversationSnapshot,
   listIdsOf,
   messageSnapshot,
+  newContactRow,
 } from '../records';
 import {
   findContact,
@@ -68,17 +69,7 @@ async function conversationWith(
     return { ok: false, message: `${phone.value} is this account’s own number.` };
   const created = await trx
     .insertInto('contacts')
-    .values({
-      id: randomUUID(),
-      account_id: accountId,
-      phone: phone.value,
-      name: '',
-      opted_in: INITIAL_CONSENT.optedIn ? 1 : 0,
-      blocked: 0,
-      opt_out: null,
-      created_at: at,
-      updated_at: at,
-    })
+    .values(newContactRow({ id: randomUUID(), accountId, at }, phone.value))
     .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
     .returningAll()
     .executeTakeFirst();

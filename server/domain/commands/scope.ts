@@ -14,6 +14,7 @@ import { fail, type Result } from '../../../shared/result';
 import type { SessionUser } from '../../auth/sessions';
 import { forUpdate } from '../../db/locks';
 import type { Contact, Conversation, Database, Message } from '../../db/schema';
+import { newMessageRow } from '../records';
 
 /** Where a command came from; the send gate words API sends differently (R6). */
 export type CommandOrigin = 'desktop' | 'api';
@@ -98,26 +99,14 @@ export async function lockAccount(scope: Scope): Promise<void> {
 export const NO_CONTACT = 'There is no such contact in this account.';
 export const NO_CONVERSATION = 'There is no such conversation in this account.';
 
-/** A message row with the defaults every new message has. */
-export function newMessage(
+/** A message of the command: a new id, the scope's account and time. */
+export const newMessage = (
   scope: Scope,
   conversationId: string,
-  fields: Pick<Message, 'direction' | 'body' | 'status'> & Partial<Message>,
-): Message {
-  return {
-    id: randomUUID(),
-    account_id: scope.accountId,
-    conversation_id: conversationId,
-    author_id: null,
-    carrier_id: null,
-    error_code: null,
-    error_message: null,
-    possible_opt_out: 0,
-    trigger_id: null,
-    in_reply_to: null,
-    send_at: null,
-    created_at: scope.at,
-    updated_at: scope.at,
-    ...fields,
-  };
-}
+  fields: Parameters<typeof newMessageRow>[2],
+): Message =>
+  newMessageRow(
+    { id: randomUUID(), accountId: scope.accountId, at: scope.at },
+    conversationId,
+    fields,
+  );
