@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { normalizePhone } from '../../shared/phone';
 import type { PhoneSimulator } from '../carriers/simulator';
 import type { ServerContext } from '../domain/context';
-import { ingestInbound, type Ingested } from '../domain/ingest';
-import { sendQueued } from '../domain/outbound';
+import type { Ingested } from '../domain/ingest';
+import { acceptInbound, sendRepliesOf } from './inbound';
 import { HttpError, readJson, sendJson, sendPage } from './io';
 import { SIMULATOR_PAGE, SIMULATOR_SCRIPT } from './simulatorPage';
 
@@ -45,20 +45,12 @@ export async function simulatorInbound(
   // Namespaced so a chosen id can never match one the server made up.
   const carrierId =
     input.id === undefined ? `SIMIN${randomUUID().replaceAll('-', '')}` : `SIM-${input.id}`;
-  const result = await ingestInbound(
-    context.db,
-    { from: input.from, to: input.to, body: input.body, carrierId },
-    { defaultCountry: context.defaultCountry, now: context.now() },
-  );
-  if (!result.ok) {
-    throw new HttpError(
-      result.error.code === 'unknown-business-number' ? 404 : 422,
-      result.error.code,
-      result.error.message,
-    );
-  }
-  const ingested = result.value;
-  context.publish(ingested.accountId, ingested.changes);
+  const ingested = await acceptInbound(context, {
+    from: input.from,
+    to: input.to,
+    body: input.body,
+    carrierId,
+  });
   if (ingested.duplicate) {
     sendJson(response, 200, answerOf(ingested));
     return;
@@ -71,11 +63,7 @@ export async function simulatorInbound(
     body: input.body,
   });
   sendJson(response, 200, answerOf(ingested));
-  if (ingested.queued.length > 0) {
-    sendQueued(context, ingested.queued).catch((error: unknown) => {
-      console.error('Sending trigger replies failed', error);
-    });
-  }
+  sendRepliesOf(context, ingested);
 }
 
 function answerOf(ingested: Ingested) {

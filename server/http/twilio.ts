@@ -4,8 +4,8 @@ import { deliveryStatusOf, twilioErrorMessage } from '../carriers/twilio';
 import { isValidTwilioSignature, parseForm, type FormParams } from '../carriers/twilioSignature';
 import type { StatusUpdate } from '../carriers/types';
 import type { ServerContext } from '../domain/context';
-import { ingestInbound } from '../domain/ingest';
-import { applyDeliveryStatus, sendQueued } from '../domain/outbound';
+import { applyDeliveryStatus } from '../domain/outbound';
+import { acceptInbound, sendRepliesOf } from './inbound';
 import { HttpError, readBody } from './io';
 
 export interface TwilioWebhookOptions {
@@ -89,31 +89,19 @@ export async function twilioInbound(
   const body = required(params, 'Body');
   const carrierId = required(params, 'MessageSid');
   if (carrierId.trim() === '') throw new HttpError(422, 'invalid-input', 'MessageSid is empty.');
-  const result = await ingestInbound(
-    context.db,
-    { from, to: optional(params, 'To'), body, carrierId },
-    { defaultCountry: context.defaultCountry, now: context.now() },
-  );
-  if (!result.ok) {
-    throw new HttpError(
-      result.error.code === 'unknown-business-number' ? 404 : 422,
-      result.error.code,
-      result.error.message,
-    );
-  }
-  const ingested = result.value;
-  context.publish(ingested.accountId, ingested.changes);
+  const ingested = await acceptInbound(context, {
+    from,
+    to: optional(params, 'To'),
+    body,
+    carrierId,
+  });
   response.writeHead(200, {
     'Content-Type': 'text/xml; charset=utf-8',
     'Content-Length': Buffer.byteLength(EMPTY_TWIML),
     'Cache-Control': 'no-store',
   });
   response.end(EMPTY_TWIML);
-  if (!ingested.duplicate && ingested.queued.length > 0) {
-    sendQueued(context, ingested.queued).catch((error: unknown) => {
-      console.error('Sending trigger replies failed', error);
-    });
-  }
+  sendRepliesOf(context, ingested);
 }
 
 /**
