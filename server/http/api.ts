@@ -15,7 +15,7 @@ import { runCommand, runCommands, type CommandRun } from '../domain/commands';
 import type { ServerContext } from '../domain/context';
 import { listIdsOf } from '../domain/records';
 import type { Contact } from '../db/schema';
-import { requireUser } from './auth';
+import { requireRole, requireUser } from './auth';
 import { HttpError, readJson, sendJson } from './io';
 
 /** How a refused command is answered over HTTP. */
@@ -308,10 +308,7 @@ export async function postUser(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const user = await requireUser(context, request);
-  if (user.role !== 'admin') {
-    throw new HttpError(403, 'not-allowed', 'Only admins can add people.');
-  }
+  const user = await requireRole(context, request, ['admin'], 'add people');
   const input = await readJson(request, NewUserSchema);
   const email = input.email.trim().toLowerCase();
   if (await emailTaken(context, email)) {

@@ -101,3 +101,21 @@ export async function requireUser(
   }
   return user;
 }
+
+/**
+ * The user behind the bearer token, who must have one of `roles`; anyone
+ * else is a 403 that says who may (`what` ends "Only admins can …").
+ */
+export async function requireRole(
+  context: ServerContext,
+  request: IncomingMessage,
+  roles: readonly SessionUser['role'][],
+  what: string,
+): Promise<SessionUser> {
+  const user = await requireUser(context, request);
+  if (!roles.includes(user.role)) {
+    const who = roles.includes('supervisor') ? 'supervisors and admins' : 'admins';
+    throw new HttpError(403, 'not-allowed', `Only ${who} can ${what}.`);
+  }
+  return user;
+}

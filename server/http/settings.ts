@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isTimeZone } from '../../shared/consent';
 import type { ServerContext } from '../domain/context';
-import { requireUser } from './auth';
-import { HttpError, readJson, sendJson } from './io';
+import { requireRole } from './auth';
+import { readJson, sendJson } from './io';
 
 const WebhookSchema = z.union([
   z.strictObject({
@@ -30,14 +30,7 @@ export async function getOptOutWebhook(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const user = await requireUser(context, request);
-  if (user.role === 'agent') {
-    throw new HttpError(
-      403,
-      'not-allowed',
-      'Only supervisors and admins can read the webhook log.',
-    );
-  }
+  const user = await requireRole(context, request, ['supervisor', 'admin'], 'read the webhook log');
   const [account, deliveries] = await Promise.all([
     context.db
       .selectFrom('accounts')
@@ -85,10 +78,7 @@ export async function putOptOutWebhook(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const user = await requireUser(context, request);
-  if (user.role !== 'admin') {
-    throw new HttpError(403, 'not-allowed', 'Only admins can set the opt-out webhook.');
-  }
+  const user = await requireRole(context, request, ['admin'], 'set the opt-out webhook');
   const input = await readJson(request, WebhookSchema);
   await context.db
     .updateTable('accounts')
@@ -120,10 +110,7 @@ export async function putTimeZone(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const user = await requireUser(context, request);
-  if (user.role !== 'admin') {
-    throw new HttpError(403, 'not-allowed', 'Only admins can change the account’s time zone.');
-  }
+  const user = await requireRole(context, request, ['admin'], 'change the account’s time zone');
   const { timeZone } = await readJson(request, TimeZoneSchema);
   await context.db
     .updateTable('accounts')
