@@ -94,6 +94,35 @@ export function attachSync(
     );
   });
 
+  /**
+   * Runs `work` for the socket's person if their session still stands (it may
+   * have been revoked since they connected); else answers `unauthenticated`
+   * and disconnects. A failure is logged and answered with `failure`.
+   */
+  const whileSignedIn = (
+    socket: { data: SocketData; disconnect: (close: boolean) => unknown },
+    ack: (result: { ok: false; error: { code: string; message: string } }) => void,
+    work: (user: SessionUser) => Promise<void>,
+    failure: string,
+  ): void => {
+    authenticate(context.db, socket.data.token, context.now())
+      .then(async (current) => {
+        if (current === null) {
+          ack({
+            ok: false,
+            error: { code: 'unauthenticated', message: 'Your session has ended. Sign in again.' },
+          });
+          socket.disconnect(true);
+          return;
+        }
+        await work(current);
+      })
+      .catch((error: unknown) => {
+        onError(error);
+        ack({ ok: false, error: { code: 'internal', message: failure } });
+      });
+  };
+
   io.on('connection', (socket) => {
     const { user } = socket.data;
     void socket.join(room(user.accountId));
@@ -111,32 +140,18 @@ export function attachSync(
         });
         return;
       }
-      authenticate(context.db, socket.data.token, context.now())
-        .then(async (current) => {
-          if (current === null) {
-            ack({
-              ok: false,
-              error: { code: 'unauthenticated', message: 'Your session has ended. Sign in again.' },
-            });
-            socket.disconnect(true);
-            return;
-          }
-          const { since, limit } = parsed.data;
+      const { since, limit } = parsed.data;
+      whileSignedIn(
+        socket,
+        ack,
+        async () => {
           ack({
             ok: true,
             value: await pull(context, user.accountId, since, limit ?? SYNC_PAGE_MAX),
           });
-        })
-        .then(undefined, (error: unknown) => {
-          onError(error);
-          ack({
-            ok: false,
-            error: {
-              code: 'internal',
-              message: 'The server could not read the changes. Try again.',
-            },
-          });
-        });
+        },
+        'The server could not read the changes. Try again.',
+      );
     });
 
     socket.on('command', (request, ack) => {
@@ -162,27 +177,16 @@ export function attachSync(
         return;
       }
       const { key, command } = parsed.data;
-      authenticate(context.db, socket.data.token, context.now())
-        .then(async (user) => {
-          if (user === null) {
-            ack({
-              ok: false,
-              error: { code: 'unauthenticated', message: 'Your session has ended. Sign in again.' },
-            });
-            socket.disconnect(true);
-            return;
-          }
-          const run = await runCommand(context, user, key, command, 'desktop');
+      whileSignedIn(
+        socket,
+        ack,
+        async (current) => {
+          const run = await runCommand(context, current, key, command, 'desktop');
           ack(run.result);
           run.sending.catch(onError);
-        })
-        .catch((error: unknown) => {
-          onError(error);
-          ack({
-            ok: false,
-            error: { code: 'internal', message: 'The server could not do that. Try again.' },
-          });
-        });
+        },
+        'The server could not do that. Try again.',
+      );
     });
   });
 
