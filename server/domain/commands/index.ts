@@ -161,14 +161,7 @@ export async function runCommands<const C extends readonly Command[]>(
         if (key !== null) {
           await trx
             .insertInto('idempotency')
-            .values({
-              account_id: user.accountId,
-              key,
-              user_id: user.id,
-              command: fingerprint,
-              result: JSON.stringify(ok(values)),
-              created_at: at,
-            })
+            .values(keyRow(user, key, fingerprint, ok(values), at))
             .execute();
         }
         return { values, changes, queued: scope.queued };
@@ -228,6 +221,22 @@ function isTransient(error: unknown): boolean {
   return code === '40P01' || code === '40001' || code === '23505';
 }
 
+/** What a key remembers: who ran what, and the first result, given again on a replay. */
+const keyRow = (
+  user: SessionUser,
+  key: string,
+  fingerprint: string,
+  result: Result<unknown, CommandError>,
+  at: string,
+) => ({
+  account_id: user.accountId,
+  key,
+  user_id: user.id,
+  command: fingerprint,
+  result: JSON.stringify(result),
+  created_at: at,
+});
+
 /** Thrown inside the transaction when the key turns out to be taken. */
 class Replayed extends Error {}
 
@@ -264,14 +273,7 @@ async function storeRefusal(
 ): Promise<void> {
   await context.db
     .insertInto('idempotency')
-    .values({
-      account_id: user.accountId,
-      key,
-      user_id: user.id,
-      command: fingerprint,
-      result: JSON.stringify(fail(error)),
-      created_at: at,
-    })
+    .values(keyRow(user, key, fingerprint, fail(error), at))
     .onConflict((conflict) => conflict.columns(['account_id', 'key']).doNothing())
     .execute();
 }
