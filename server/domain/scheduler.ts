@@ -1,5 +1,6 @@
 import { isTimeZone, quietHoursDecision } from '../../shared/consent';
 import { appendChanges } from './changes';
+import { DueWork } from './dueWork';
 import type { ServerContext } from './context';
 import { sendQueued } from './outbound';
 import { messageSnapshot } from './records';
@@ -49,50 +50,41 @@ export function quietHoursZone(
  */
 export class ScheduledSender {
   readonly #context: ServerContext;
-  readonly #onError: (error: unknown) => void;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #timer: NodeJS.Timeout | null = null;
-  #closed = false;
+  readonly #job: DueWork;
 
   constructor(context: ServerContext, onError: (error: unknown) => void) {
     this.#context = context;
-    this.#onError = onError;
+    this.#job = new DueWork({
+      run: () => this.runDue(),
+      nextDue: async () => {
+        const next = await context.db
+          .selectFrom('messages')
+          .select('send_at')
+          .where('status', '=', 'scheduled')
+          .orderBy('send_at')
+          .limit(1)
+          .executeTakeFirst();
+        return next?.send_at ?? null;
+      },
+      now: context.now,
+      onError,
+    });
   }
 
   /** Looks for due texts soon; called at start and whenever a text is scheduled. */
   kick(): void {
-    if (this.#closed) return;
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.runDue()
-      .catch(this.#onError)
-      .finally(() => {
-        this.#running = null;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#job.kick();
   }
 
-  async idle(): Promise<void> {
-    while (this.#running !== null) await this.#running;
+  idle(): Promise<void> {
+    return this.#job.idle();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    await this.idle();
+  close(): Promise<void> {
+    return this.#job.close();
   }
 
-  #isClosed(): boolean {
-    return this.#closed;
-  }
-
-  /** Handles every text due now, then sets a timer for the next one. */
+  /** Handles every text due now; later ones wait for their time. */
   async runDue(): Promise<void> {
     const { db } = this.#context;
     for (;;) {
@@ -142,7 +134,6 @@ export class ScheduledSender {
       }
       if (ready.length > 0) await sendQueued(this.#context, ready);
     }
-    await this.#schedule();
   }
 
   /** Changes a scheduled text if it is still as read (another server may have taken it). */
@@ -174,28 +165,5 @@ export class ScheduledSender {
     if (outcome === null) return false;
     this.#context.publish(outcome.accountId, outcome.changes);
     return true;
-  }
-
-  async #schedule(): Promise<void> {
-    if (this.#closed) return;
-    const next = await this.#context.db
-      .selectFrom('messages')
-      .select('send_at')
-      .where('status', '=', 'scheduled')
-      .orderBy('send_at')
-      .limit(1)
-      .executeTakeFirst();
-    if (this.#isClosed() || next?.send_at == null) return;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    // setTimeout holds about 24.8 days; a later text is looked at again then.
-    const wait = Math.min(
-      Math.max(0, Date.parse(next.send_at) - this.#context.now().getTime()),
-      2 ** 31 - 1,
-    );
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.kick();
-    }, wait);
-    this.#timer.unref();
   }
 }

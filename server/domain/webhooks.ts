@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createHmac } from 'node:crypto';
 import type { Database } from '../db/schema';
+import { DueWork } from './dueWork';
 
 /** A delivery is retried for this long after the opt-out, then given up. */
 export const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -37,49 +38,42 @@ export interface WebhookSenderOptions {
  */
 export class WebhookSender {
   readonly #options: WebhookSenderOptions;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #timer: NodeJS.Timeout | null = null;
-  #closed = false;
+  readonly #job: DueWork;
 
   constructor(options: WebhookSenderOptions) {
     this.#options = options;
+    this.#job = new DueWork({
+      run: () => this.runDue(),
+      nextDue: async () => {
+        const row = await options.db
+          .selectFrom('webhook_deliveries')
+          .select('next_attempt_at')
+          .where('next_attempt_at', 'is not', null)
+          .orderBy('next_attempt_at')
+          .limit(1)
+          .executeTakeFirst();
+        return row?.next_attempt_at ?? null;
+      },
+      now: options.now,
+      onError: (error) => options.onError?.(error),
+    });
   }
 
   /** Sends what is due now, soon; called after a commit that queued opt-outs, and at start. */
   kick(): void {
-    if (this.#closed) return;
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.runDue()
-      .catch((error: unknown) => this.#options.onError?.(error))
-      .finally(() => {
-        this.#running = null;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
-  }
-
-  #isClosed(): boolean {
-    return this.#closed;
+    this.#job.kick();
   }
 
   /** Resolves once the current run, if any, has finished. */
-  async idle(): Promise<void> {
-    while (this.#running !== null) await this.#running;
+  idle(): Promise<void> {
+    return this.#job.idle();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    await this.idle();
+  close(): Promise<void> {
+    return this.#job.close();
   }
 
-  /** Attempts every delivery due now, then sets a timer for the next one due. */
+  /** Attempts every delivery due now; retries wait for their time. */
   async runDue(): Promise<void> {
     const { db } = this.#options;
     for (;;) {
@@ -103,7 +97,6 @@ export class WebhookSender {
       if (due.length === 0) break;
       for (const delivery of due) await this.#attempt(delivery, now);
     }
-    await this.#schedule();
   }
 
   async #attempt(
@@ -183,27 +176,5 @@ export class WebhookSender {
       })
       .where('id', '=', delivery.id)
       .execute();
-  }
-
-  /** A timer for the earliest delivery still waiting, so retries happen without new opt-outs. */
-  async #schedule(): Promise<void> {
-    if (this.#closed) return;
-    const row = await this.#options.db
-      .selectFrom('webhook_deliveries')
-      .select('next_attempt_at')
-      .where('next_attempt_at', 'is not', null)
-      .orderBy('next_attempt_at')
-      .limit(1)
-      .executeTakeFirst();
-    // Closed while the query ran: no timer may outlive the server.
-    if (this.#isClosed() || row?.next_attempt_at == null) return;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    const wait = Math.max(0, Date.parse(row.next_attempt_at) - this.#options.now().getTime());
-    // A retry is at most an hour away, well within what setTimeout can hold.
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.kick();
-    }, wait);
-    this.#timer.unref();
   }
 }
