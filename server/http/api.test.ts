@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../app';
-import { loadConfig } from '../config';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import type { RunningServer } from '../app';
+import { startTestApp, type TestApp } from '../testing/app';
+import { DIALECTS } from '../testing/storage';
 
-const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
 const AGENT = { email: 'dana@acme.test', password: 'agent password 1', role: 'agent' };
 const SUPERVISOR = { email: 'sam@acme.test', password: 'supervisor pass 1', role: 'supervisor' };
 
 describe.each(DIALECTS)('REST API on %s', (dialect) => {
+  let app: TestApp;
   let server: RunningServer;
-  let drop: () => Promise<void>;
   const tokens: Record<'admin' | 'agent' | 'supervisor', string> = {
     admin: '',
     agent: '',
@@ -41,40 +40,22 @@ describe.each(DIALECTS)('REST API on %s', (dialect) => {
     };
   }
 
-  async function signIn(credentials: { email: string; password: string }): Promise<string> {
-    const { json } = await call('POST', '/api/v1/login', {
-      body: { email: credentials.email, password: credentials.password },
-    });
-    return json.token as string;
-  }
-
   const texted = (from: string, body: string) =>
     call('POST', '/simulator/inbound', { body: { from, body } });
 
   beforeAll(async () => {
-    const storage = await freshStorage(dialect);
-    drop = () => storage.close();
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATABASE_URL: storage.url,
-        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
-        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
-      }),
-    );
-    tokens.admin = await signIn(ADMIN);
+    app = await startTestApp(dialect);
+    server = app.server;
+    tokens.admin = app.adminToken;
     for (const person of [AGENT, SUPERVISOR]) {
       const created = await call('POST', '/api/v1/users', { token: tokens.admin, body: person });
       expect(created.status).toBe(201);
     }
-    tokens.agent = await signIn(AGENT);
-    tokens.supervisor = await signIn(SUPERVISOR);
+    tokens.agent = await app.signIn(AGENT);
+    tokens.supervisor = await app.signIn(SUPERVISOR);
   });
 
-  afterAll(async () => {
-    await server.close();
-    await drop();
-  });
+  afterAll(() => app.close());
 
   test('every API call needs a token', async () => {
     const response = await call('GET', '/api/v1/contacts/2015550123');
@@ -217,7 +198,7 @@ describe.each(DIALECTS)('REST API on %s', (dialect) => {
     });
     expect(short.status).toBe(422);
     expect(short.json.error?.message).toContain('at least 12 characters');
-    expect(await signIn(person)).toMatch(/^[\w-]{40,}$/u);
+    expect(await app.signIn(person)).toMatch(/^[\w-]{40,}$/u);
   });
 
   test('a PATCH retried with its Idempotency-Key is answered again, not refused', async () => {

@@ -1,40 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../app';
-import { loadConfig } from '../config';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import type { RunningServer } from '../app';
+import { startTestApp, type TestApp } from '../testing/app';
+import { DIALECTS } from '../testing/storage';
 
-const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
 const CUSTOMER = '+12015550171';
 
 describe.each(DIALECTS)('the opt-out link pages on %s', (dialect) => {
+  let app: TestApp;
   let server: RunningServer;
-  let drop: () => Promise<void>;
   let token: string;
 
   beforeAll(async () => {
-    const storage = await freshStorage(dialect);
-    drop = () => storage.close();
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATABASE_URL: storage.url,
-        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
-        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
-        TEXTDESK_BUSINESS_NAME: 'Acme <Dental>',
-      }),
-    );
-    const login = await fetch(`${server.url}/api/v1/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    token = ((await login.json()) as { token: string }).token;
+    app = await startTestApp(dialect, { TEXTDESK_BUSINESS_NAME: 'Acme <Dental>' });
+    server = app.server;
+    token = app.adminToken;
   });
 
-  afterAll(async () => {
-    await server.close();
-    await drop();
-  });
+  afterAll(() => app.close());
 
   async function linkFor(to: string): Promise<string> {
     const phone = server.simulator;

@@ -3,12 +3,11 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../app';
-import { loadConfig } from '../config';
+import type { RunningServer } from '../app';
 import { WebhookSender } from '../domain/webhooks';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import { startTestApp, type TestApp } from '../testing/app';
+import { DIALECTS } from '../testing/storage';
 
-const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
 const SECRET = 'a shared secret of some length';
 
 interface Received {
@@ -42,8 +41,8 @@ class Receiver {
 }
 
 describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
+  let app: TestApp;
   let server: RunningServer;
-  let drop: () => Promise<void>;
   let admin: string;
   const receiver = new Receiver();
 
@@ -68,39 +67,20 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
-    const storage = await freshStorage(dialect);
-    drop = () => storage.close();
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATABASE_URL: storage.url,
-        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
-        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
-      }),
-    );
-    const login = await fetch(`${server.url}/api/v1/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    admin = ((await login.json()) as { token: string }).token;
+    app = await startTestApp(dialect);
+    server = app.server;
+    admin = app.adminToken;
   });
 
   afterAll(async () => {
-    await server.close();
-    await drop();
+    await app.close();
     receiver.server.close();
   });
 
   test('only admins set it; the address and secret are checked', async () => {
     const agent = { email: `agent-${dialect}@acme.test`, password: 'agent password 1' };
     await call('POST', '/api/v1/users', admin, { ...agent, role: 'agent' });
-    const login = await fetch(`${server.url}/api/v1/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(agent),
-    });
-    const token = ((await login.json()) as { token: string }).token;
+    const token = await app.signIn(agent);
     const put = (who: string, body: unknown) =>
       call('PUT', '/api/v1/settings/optout-webhook', who, body);
     expect((await put(token, { url: receiver.url, secret: SECRET })).status).toBe(403);

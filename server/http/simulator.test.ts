@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startServer, type RunningServer } from '../app';
+import type { RunningServer } from '../app';
 import type { PhoneSimulator } from '../carriers/simulator';
-import { loadConfig } from '../config';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import { startTestApp, type TestApp } from '../testing/app';
+import { DIALECTS } from '../testing/storage';
 
 interface Answer {
   messageId: string;
@@ -14,31 +14,18 @@ interface Answer {
 }
 
 describe.each(DIALECTS)('POST /simulator/inbound with the network’s id, on %s', (dialect) => {
+  let app: TestApp;
   let server: RunningServer;
   let simulator: PhoneSimulator;
-  let dropDatabase: () => Promise<void>;
 
   beforeAll(async () => {
-    const storage = await freshStorage(dialect);
-    dropDatabase = () => storage.close();
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATABASE_URL: storage.url,
-        // The first account (and so its business number) is made with its admin.
-        TEXTDESK_ADMIN_EMAIL: 'owner@acme.test',
-        TEXTDESK_ADMIN_PASSWORD: 'correct horse battery',
-        TEXTDESK_BUSINESS_NAME: 'Acme Dental',
-      }),
-    );
+    app = await startTestApp(dialect, { TEXTDESK_BUSINESS_NAME: 'Acme Dental' });
+    server = app.server;
     if (server.simulator === null) throw new Error('the simulator is the default carrier');
     simulator = server.simulator;
   });
 
-  afterAll(async () => {
-    await server.close();
-    await dropDatabase();
-  });
+  afterAll(() => app.close());
 
   const post = (body: unknown) =>
     fetch(`${server.url}/simulator/inbound`, {

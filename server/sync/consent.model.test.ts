@@ -13,13 +13,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Command } from '../../shared/protocol/commands';
 import type { Change, ContactSnapshot } from '../../shared/protocol/entities';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol/sync';
-import { startServer, type RunningServer } from '../app';
-import { loadConfig } from '../config';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import type { RunningServer } from '../app';
+import { startTestApp, type TestApp } from '../testing/app';
+import { DIALECTS } from '../testing/storage';
 
 type Client = Socket<ServerToClient, ClientToServer>;
 
-const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
 const PEOPLE = [
   { email: 'agent@acme.test', password: 'agent password 1', role: 'agent' },
   { email: 'supervisor@acme.test', password: 'supervisor pass 1', role: 'supervisor' },
@@ -51,8 +50,8 @@ const scenario = fc.array(fc.array(action, { minLength: 1, maxLength: 4 }), {
 });
 
 describe.each(DIALECTS)('two desktops and inbound texts on %s', (dialect) => {
+  let app: TestApp;
   let server: RunningServer;
-  let drop: () => Promise<void>;
   const desks: Client[] = [];
   let run = 0;
 
@@ -71,22 +70,12 @@ describe.each(DIALECTS)('two desktops and inbound texts on %s', (dialect) => {
   }
 
   beforeAll(async () => {
-    const storage = await freshStorage(dialect);
-    drop = () => storage.close();
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATABASE_URL: storage.url,
-        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
-        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
-      }),
-    );
-    const admin = (await post('/api/v1/login', ADMIN)).token as string;
+    app = await startTestApp(dialect);
+    server = app.server;
+    const admin = app.adminToken;
     for (const person of PEOPLE) {
       await post('/api/v1/users', person, admin);
-      const token = (
-        await post('/api/v1/login', { email: person.email, password: person.password })
-      ).token as string;
+      const token = await app.signIn(person);
       const socket: Client = connect(server.url, {
         auth: { token },
         transports: ['websocket'],
@@ -102,8 +91,7 @@ describe.each(DIALECTS)('two desktops and inbound texts on %s', (dialect) => {
 
   afterAll(async () => {
     for (const socket of desks) socket.disconnect();
-    await server.close();
-    await drop();
+    await app.close();
   });
 
   async function command(index: number, body: Command) {

@@ -3,39 +3,28 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Change } from '../../shared/protocol/entities';
 import type { ClientToServer, PullResponse, ServerToClient } from '../../shared/protocol/sync';
-import { startServer, type RunningServer } from '../app';
+import type { RunningServer } from '../app';
 import { hashToken } from '../auth/sessions';
-import { loadConfig } from '../config';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import { ADMIN, startTestApp, type TestApp } from '../testing/app';
+import { DIALECTS } from '../testing/storage';
 
-const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
 type Client = Socket<ServerToClient, ClientToServer>;
 
 describe.each(DIALECTS)('desktop sync on %s', (dialect) => {
+  let app: TestApp;
   let server: RunningServer;
-  let drop: () => Promise<void>;
   let token: string;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    const storage = await freshStorage(dialect);
-    drop = () => storage.close();
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATABASE_URL: storage.url,
-        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
-        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
-      }),
-    );
-    const response = await post('/api/v1/login', ADMIN);
-    token = ((await response.json()) as { token: string }).token;
+    app = await startTestApp(dialect);
+    server = app.server;
+    token = app.adminToken;
   });
 
   afterAll(async () => {
     for (const client of clients) client.disconnect();
-    await server.close();
-    await drop();
+    await app.close();
   });
 
   function post(path: string, body: unknown): Promise<Response> {

@@ -1,0 +1,56 @@
+import { startServer, type RunningServer } from '../app';
+import { loadConfig } from '../config';
+import type { DialectName } from '../db/connect';
+import { freshStorage } from './storage';
+
+/** The first admin of every test server. */
+export const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
+
+export interface TestApp {
+  readonly server: RunningServer;
+  /** A session token of ADMIN. */
+  readonly adminToken: string;
+  /** Signs someone in over HTTP and gives their token. */
+  signIn(credentials: { readonly email: string; readonly password: string }): Promise<string>;
+  /** Stops the server and drops its database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real server (`startServer`, as `npm run server` runs it) on a fresh
+ * database of the dialect, listening on a free port, with ADMIN created and
+ * signed in. `settings` are more environment settings.
+ */
+export async function startTestApp(
+  dialect: DialectName,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<TestApp> {
+  const storage = await freshStorage(dialect);
+  const server = await startServer(
+    loadConfig({
+      PORT: '0',
+      DATABASE_URL: storage.url,
+      TEXTDESK_ADMIN_EMAIL: ADMIN.email,
+      TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
+      ...settings,
+    }),
+  );
+  const signIn = async (credentials: { email: string; password: string }): Promise<string> => {
+    const response = await fetch(`${server.url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: credentials.email, password: credentials.password }),
+    });
+    if (!response.ok) throw new Error(`Sign-in failed: ${await response.text()}`);
+    return ((await response.json()) as { token: string }).token;
+  };
+  return {
+    server,
+    adminToken: await signIn(ADMIN),
+    signIn,
+    close: async () => {
+      await server.close();
+      await storage.close();
+    },
+  };
+}
