@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../testing/context';
 import { DIALECTS } from '../testing/storage';
 import { runCommand } from './commands';
 import { ingestInbound } from './ingest';
-import { quietHoursZone, ScheduledSender } from './scheduler';
+import { quietHoursZones, ScheduledSender } from './scheduler';
 
 const CUSTOMER = '+12015550181';
 const HOUR = 3_600_000;
@@ -59,9 +59,9 @@ const statusOf = async (id: string) =>
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
 
-const received = () =>
+const received = (phone = CUSTOMER) =>
   current()
-    .simulator.received(CUSTOMER)
+    .simulator.received(phone)
     .map((text) => text.body);
 
 describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
@@ -72,7 +72,7 @@ describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
     expect(message).toMatchObject({ status: 'scheduled', sendAt: sendAt.toISOString() });
     await runAt(new Date(sendAt.getTime() - 60_000));
     expect(received()).toEqual([]);
-    // 15:00 UTC is 10am in New York, the account's zone (US).
+    // 15:00 UTC is 10am in New York, the zone of the number's area code (201).
     await runAt(nextUtc(15, sendAt));
     expect(received()).toEqual(['Your cleaning is tomorrow at 9']);
     expect((await statusOf(message.id)).status).toBe('delivered');
@@ -143,13 +143,49 @@ describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
     });
   });
 
-  test('the contact’s own zone comes first, then the account’s, then its country’s', () => {
-    expect(quietHoursZone('America/Los_Angeles', 'America/Chicago', 'US')).toBe(
-      'America/Los_Angeles',
-    );
-    expect(quietHoursZone(null, 'America/Chicago', 'US')).toBe('America/Chicago');
-    expect(quietHoursZone(null, null, 'US')).toBe('America/New_York');
-    expect(quietHoursZone('Not/AZone', null, 'GB')).toBe('Europe/London');
-    expect(quietHoursZone(null, null, 'ZZ')).toBe('UTC');
+  test('quiet hours are read in the contact’s zone, else the number’s, else the account’s', () => {
+    const at = new Date('2026-11-23T15:00:00Z');
+    const zones = (phone: string, contactZone: string | null, accountZone: string | null) =>
+      quietHoursZones({ contactZone, phone, accountZone, country: 'US', at });
+    // A person's setting wins over the area code.
+    expect(zones('+14155550100', 'America/Chicago', null)).toEqual(['America/Chicago']);
+    // Area codes: Manhattan, San Francisco, Chicago, Phoenix (no daylight saving), Honolulu.
+    expect(zones('+12125550100', null, 'America/Chicago')).toEqual(['America/New_York']);
+    expect(zones('+14155550100', null, null)).toEqual(['America/Los_Angeles']);
+    expect(zones('+13125550100', null, null)).toEqual(['America/Chicago']);
+    expect(zones('+16025550100', null, null)).toEqual(['America/Phoenix']);
+    expect(zones('+18085550100', null, null)).toEqual(['Pacific/Honolulu']);
+    // Alaska's one area code spans two zones an hour apart: both count.
+    expect(zones('+19075550100', null, null)).toEqual(['America/Adak', 'America/Anchorage']);
+    // A toll-free number says nothing: the account's zone, else the country's.
+    expect(zones('+18005550100', null, 'America/Denver')).toEqual(['America/Denver']);
+    expect(zones('+18005550100', null, null)).toEqual(['America/New_York']);
+    expect(
+      quietHoursZones({
+        contactZone: 'Not/AZone',
+        phone: '+999',
+        accountZone: null,
+        country: 'ZZ',
+        at,
+      }),
+    ).toEqual(['UTC']);
+  });
+
+  test('a text scheduled to a California number waits for 8am in California', async () => {
+    server = await startTestServer(dialect);
+    const LOS_ANGELES = '+14155550142';
+    // 13:00 UTC is 8am in New York but 5am in San Francisco.
+    const sendAt = nextUtc(13, new Date(Date.now() + HOUR));
+    const message = await schedule(sendAt, LOS_ANGELES);
+    await runAt(sendAt);
+    expect(received(LOS_ANGELES)).toEqual([]);
+    const waiting = await statusOf(message.id);
+    expect(waiting.status).toBe('scheduled');
+    // 8am Pacific is 16:00 UTC in winter, 15:00 in summer.
+    const opens = new Date(waiting.send_at ?? '');
+    expect(opens.getTime() - sendAt.getTime()).toBeGreaterThanOrEqual(2 * HOUR);
+    expect(opens.getTime() - sendAt.getTime()).toBeLessThanOrEqual(3 * HOUR);
+    await runAt(opens);
+    expect(received(LOS_ANGELES)).toHaveLength(1);
   });
 });

@@ -3,14 +3,14 @@ import { appendChanges } from './changes';
 import { DueWork } from './dueWork';
 import type { ServerContext } from './context';
 import { sendQueued } from './outbound';
+import { zonesOfNumber } from './numberZones';
 import { messageSnapshot } from './records';
 
 const PER_RUN = 50;
 
 /**
- * The zone quiet hours are read in when neither the contact nor the account
- * has one: the main zone of the account's country. Numbers alone do not say
- * where in a many-zoned country someone lives; a person can set it.
+ * The zone quiet hours fall back to when neither the contact nor the number
+ * says: the main zone of the account's country.
  */
 const COUNTRY_ZONES: Readonly<Record<string, string>> = {
   US: 'America/New_York',
@@ -29,16 +29,52 @@ const COUNTRY_ZONES: Readonly<Record<string, string>> = {
   NZ: 'Pacific/Auckland',
 };
 
-/** The zone for quiet hours: the contact's own, else the account's, else its country's. */
-export function quietHoursZone(
-  contactZone: string | null,
-  accountZone: string | null,
-  country: string,
-): string {
-  for (const zone of [contactZone, accountZone, COUNTRY_ZONES[country]]) {
-    if (zone !== null && zone !== undefined && isTimeZone(zone)) return zone;
+/**
+ * A number whose range spans zones further apart than this (a toll-free
+ * number, a whole country) says nothing useful about where its owner is.
+ */
+const MAX_NUMBER_SPREAD_MINUTES = 3 * 60;
+
+/** Minutes east of UTC in `zone` at `at`. */
+function utcOffsetMinutes(zone: string, at: Date): number {
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (match === null) return 0;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+/** The zones a number's range is in, when they are close enough to go by. */
+function zonesFromNumber(phone: string, at: Date): readonly string[] {
+  const zones = zonesOfNumber(phone).filter(isTimeZone);
+  if (zones.length === 0) return [];
+  const offsets = zones.map((zone) => utcOffsetMinutes(zone, at));
+  return Math.max(...offsets) - Math.min(...offsets) <= MAX_NUMBER_SPREAD_MINUTES ? zones : [];
+}
+
+/**
+ * The zones quiet hours are read in, first that applies: the contact's own
+ * zone (a person set it); the zones of the number's area code (all of them
+ * when it spans a zone line); the account's zone, for numbers that do not
+ * say; the account country's main zone; UTC.
+ */
+export function quietHoursZones(input: {
+  readonly contactZone: string | null;
+  readonly phone: string;
+  readonly accountZone: string | null;
+  readonly country: string;
+  readonly at: Date;
+}): readonly string[] {
+  if (input.contactZone !== null && isTimeZone(input.contactZone)) return [input.contactZone];
+  const fromNumber = zonesFromNumber(input.phone, input.at);
+  if (fromNumber.length > 0) return fromNumber;
+  for (const zone of [input.accountZone, COUNTRY_ZONES[input.country]]) {
+    if (zone !== null && zone !== undefined && isTimeZone(zone)) return [zone];
   }
-  return 'UTC';
+  return ['UTC'];
 }
 
 /**
@@ -99,6 +135,7 @@ export class ScheduledSender {
           'messages.send_at',
           'messages.conversation_id',
           'contacts.time_zone as contactZone',
+          'contacts.phone',
           'accounts.time_zone as accountZone',
           'accounts.default_country as country',
         ])
@@ -119,7 +156,7 @@ export class ScheduledSender {
           .limit(1)
           .executeTakeFirst();
         const decision = quietHoursDecision({
-          zone: quietHoursZone(message.contactZone, message.accountZone, message.country),
+          zone: quietHoursZones({ ...message, at: now }),
           at: now,
           lastInboundAt: last === undefined ? null : new Date(last.created_at),
         });

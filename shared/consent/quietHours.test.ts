@@ -67,6 +67,35 @@ describe('quiet hours', () => {
     );
   });
 
+  test('with several zones, a text goes only when it is daytime in every one, and then it does', () => {
+    const pairs: [string, string][] = [
+      ['America/Adak', 'America/Anchorage'],
+      ['America/Chicago', 'America/Denver'],
+      ['America/New_York', 'America/Chicago'],
+    ];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2026-01-01'), max: new Date('2028-01-01'), noInvalidDate: true }),
+        fc.constantFrom(...pairs),
+        (at, zones) => {
+          const decision = quietHoursDecision({ zone: zones, at });
+          const each = zones.map((zone) => quietHoursDecision({ zone, at }).allowed);
+          expect(decision.allowed).toBe(each.every(Boolean));
+          if (decision.allowed) return;
+          expect(decision.reason).toContain(zones.join(', '));
+          // The zones are an hour apart, so one more look at most finds daytime in both.
+          const then = quietHoursDecision({ zone: zones, at: decision.until });
+          const next = then.allowed ? then : quietHoursDecision({ zone: zones, at: then.until });
+          const hourLater = quietHoursDecision({
+            zone: zones,
+            at: new Date(decision.until.getTime() + 3_600_000),
+          });
+          expect(next.allowed || hourLater.allowed).toBe(true);
+        },
+      ),
+    );
+  });
+
   test('time zones are checked', () => {
     expect(isTimeZone('America/Chicago')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);

@@ -53,24 +53,32 @@ export type QuietDecision =
 /**
  * May a campaign or scheduled text go to someone in `zone` at `at`? When not,
  * says until when. `lastInboundAt` is the customer's last text to us, if any.
+ * With several zones (a number whose area spans a zone line), the text goes
+ * only when it is daytime in all of them; `until` is when the zone that waits
+ * longest opens, and the caller asks again then.
  */
 export function quietHoursDecision(input: {
-  readonly zone: string;
+  readonly zone: string | readonly string[];
   readonly at: Date;
   readonly lastInboundAt?: Date | null;
   readonly hours?: QuietHours;
 }): QuietDecision {
-  const { zone, at } = input;
+  const { at } = input;
+  const zones = typeof input.zone === 'string' ? [input.zone] : input.zone;
   const hours = input.hours ?? DEFAULT_QUIET_HOURS;
   const last = input.lastInboundAt ?? null;
   if (last !== null && at.getTime() - last.getTime() < CONVERSATION_WINDOW_MS) {
     return { allowed: true };
   }
-  const now = localMinutes(zone, at);
   const start = hours.start * 60;
   const end = hours.end * 60;
-  if (now >= start && now < end) return { allowed: true };
-  const wait = now < start ? start - now : 24 * 60 - now + start;
+  let wait = 0;
+  for (const zone of zones) {
+    const now = localMinutes(zone, at);
+    if (now >= start && now < end) continue;
+    wait = Math.max(wait, now < start ? start - now : 24 * 60 - now + start);
+  }
+  if (wait === 0) return { allowed: true };
   // Whole minutes from now; a daylight-saving change that night can shift
   // this by an hour, so the sender checks again when the time comes.
   const until = new Date(Math.floor(at.getTime() / MINUTE) * MINUTE + wait * MINUTE);
@@ -79,6 +87,6 @@ export function quietHoursDecision(input: {
   return {
     allowed: false,
     until,
-    reason: `Quiet hours: texts to this contact wait until ${pad(hours.start)} their time (${zone}); they go out between ${pad(hours.start)} and ${pad(hours.end)}.`,
+    reason: `Quiet hours: texts to this contact wait until ${pad(hours.start)} their time (${zones.join(', ')}); they go out between ${pad(hours.start)} and ${pad(hours.end)}.`,
   };
 }
