@@ -39,7 +39,7 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
   return last === '' ? direct : last;
 }
 
-/** POST /api/v1/login {email, password} → {token}. Rate-limited per email and per address. */
+/** POST /api/v1/login {email, password} → {token, user}. Rate-limited per email and per address. */
 export async function login(
   context: ServerContext,
   { byEmail, byAddress, trustProxy }: LoginLimits,
@@ -66,7 +66,7 @@ export async function login(
   }
   const user = await context.db
     .selectFrom('users')
-    .select(['id', 'password_hash', 'disabled_at'])
+    .select(['id', 'account_id', 'email', 'name', 'role', 'password_hash', 'disabled_at'])
     .where('email', '=', email)
     .executeTakeFirst();
   // Unknown emails cost the same time as wrong passwords, so neither is revealed.
@@ -77,7 +77,16 @@ export async function login(
     throw new HttpError(401, 'invalid-credentials', 'That email and password do not match.');
   }
   byEmail.succeed([email]);
-  sendJson(response, 200, { token: await createSession(context.db, user.id, now) });
+  sendJson(response, 200, {
+    token: await createSession(context.db, user.id, now),
+    user: {
+      id: user.id,
+      accountId: user.account_id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+    },
+  });
 }
 
 /** The user behind `Authorization: Bearer <token>`, or a 401. */

@@ -74,13 +74,23 @@ export function attachSync(
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token !== 'string') {
-      next(new Error('Sign in first: connect with auth { token } from POST /api/v1/login.'));
+      next(
+        Object.assign(
+          new Error('Sign in first: connect with auth { token } from POST /api/v1/login.'),
+          { data: { code: 'unauthenticated' } },
+        ),
+      );
       return;
     }
     authenticate(context.db, token, context.now()).then(
       (user) => {
         if (user === null) {
-          next(new Error('Your session has ended. Sign in again.'));
+          // `data.code` lets a desktop tell "sign in again" from "try again later".
+          next(
+            Object.assign(new Error('Your session has ended. Sign in again.'), {
+              data: { code: 'unauthenticated' },
+            }),
+          );
           return;
         }
         socket.data.user = user;
