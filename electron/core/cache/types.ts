@@ -3,6 +3,7 @@ import type {
   ContactView,
   ConversationFilter,
   ConversationPage,
+  ConversationRow,
   InboxCounts,
   MessagePage,
   PageCursor,
@@ -69,6 +70,8 @@ export interface CacheMethods {
   applyChanges(changes: readonly Change[]): { readonly cursor: number; readonly applied: number };
 
   conversations(query: ConversationQuery): ConversationPage;
+  /** One conversation's row, as the list shows it; null when unknown. */
+  conversationRow(conversationId: string): ConversationRow | null;
   counts(): InboxCounts;
   messages(query: MessageQuery): MessagePage;
   contact(contactId: string): ContactView | null;
