@@ -66,6 +66,11 @@ describe('wrong imports fail the lint', () => {
       'renderer/ may not import electron/core/',
     ],
     [
+      'electron/core/wrong.ts',
+      "import { startTestApp } from '../../server/testing/app';\nexport const x = startTestApp;\n",
+      'electron/core may import server/ only through its entry point, server/index.ts',
+    ],
+    [
       'renderer/src/wrong.ts',
       "export const x = import('../../server/index');\n",
       'renderer/ may not import server/',
@@ -130,6 +135,10 @@ describe('allowed imports pass', () => {
     [
       'electron/core/fine.ts',
       "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+    ],
+    [
+      'electron/core/fine.test.ts',
+      "import { startTestApp } from '../../server/testing/app';\nexport const x = startTestApp;\n",
     ],
     [
       'server/fine.ts',
