@@ -1,0 +1,273 @@
+import SqliteDatabase from 'better-sqlite3';
+import { contactSearchText } from './searchText';
+import { timeKeys } from './timeKey';
+
+export type Database = SqliteDatabase.Database;
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Database): void;
+}
+
+/**
+ * The cache's schema, one step at a time. Append only: a migration that has
+ * run on someone's desktop is never edited, renumbered or removed, since the
+ * file records only the number it reached (PRAGMA user_version).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    up: (db) => {
+      db.exec(`
+        -- One row: whose file this is and how far the change log has been stored.
+        CREATE TABLE meta (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          server_url TEXT,
+          account_id TEXT,
+          user_id TEXT,
+          cursor INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        INSERT INTO meta (id) VALUES (1);
+
+        CREATE TABLE contacts (
+          id TEXT PRIMARY KEY,
+          phone TEXT NOT NULL,
+          name TEXT NOT NULL,
+          opted_in INTEGER NOT NULL,
+          blocked INTEGER NOT NULL,
+          opt_out TEXT,
+          -- The snapshot's list ids in its own order; contact_lists is for filtering.
+          lists TEXT NOT NULL,
+          time_zone TEXT,
+          updated_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE contact_lists (
+          list_id TEXT NOT NULL,
+          contact_id TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+          PRIMARY KEY (list_id, contact_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX contact_lists_by_contact ON contact_lists (contact_id);
+
+        -- The contact's name, number and consent are copied onto its conversations,
+        -- and the newest shown message and the signed-in person's unread count are
+        -- kept on apply, so every inbox filter is one index range with no joins.
+        CREATE TABLE conversations (
+          id TEXT PRIMARY KEY,
+          contact_id TEXT NOT NULL,
+          business_number_id TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+          assignee_id TEXT,
+          last_activity_at TEXT NOT NULL,
+          name TEXT NOT NULL DEFAULT '',
+          phone TEXT NOT NULL DEFAULT '',
+          opted_in INTEGER NOT NULL DEFAULT 0,
+          blocked INTEGER NOT NULL DEFAULT 0,
+          last_message_id TEXT,
+          last_body TEXT,
+          last_direction TEXT,
+          last_status TEXT,
+          last_at TEXT,
+          unread INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX conversations_by_status
+          ON conversations (blocked, status, last_activity_at, id);
+        CREATE INDEX conversations_by_assignee
+          ON conversations (blocked, status, assignee_id, last_activity_at, id);
+        CREATE INDEX conversations_by_consent
+          ON conversations (blocked, opted_in, last_activity_at, id);
+        CREATE INDEX conversations_by_activity ON conversations (blocked, last_activity_at, id);
+        CREATE INDEX conversations_by_contact ON conversations (contact_id, last_activity_at);
+        -- counts() reads only this index: one small scan instead of the wide rows.
+        CREATE INDEX conversations_for_counts
+          ON conversations (blocked, status, opted_in, assignee_id, unread);
+
+        -- rk orders messages by creation time (see timeKey.ts) and is the search index's rowid.
+        CREATE TABLE messages (
+          rk INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          conversation_id TEXT NOT NULL,
+          direction TEXT NOT NULL,
+          body TEXT NOT NULL,
+          author_id TEXT,
+          status TEXT NOT NULL,
+          error_code TEXT,
+          error_message TEXT,
+          possible_opt_out INTEGER NOT NULL,
+          trigger_id TEXT,
+          in_reply_to TEXT,
+          send_at TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX messages_by_conversation ON messages (conversation_id, created_at, id);
+
+        -- Keyed by the change's seq, so a replayed change is stored once.
+        CREATE TABLE consent_history (
+          seq INTEGER PRIMARY KEY,
+          contact_id TEXT NOT NULL,
+          at TEXT NOT NULL,
+          entry TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX consent_history_by_contact ON consent_history (contact_id, at, seq);
+
+        CREATE TABLE lists (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          kind TEXT NOT NULL
+        ) STRICT;
+
+        -- The account's whole trigger set, in order: replaced, never merged.
+        CREATE TABLE triggers (
+          account_id TEXT PRIMARY KEY,
+          triggers TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE users (
+          id TEXT PRIMARY KEY,
+          email TEXT NOT NULL,
+          name TEXT NOT NULL,
+          role TEXT NOT NULL,
+          disabled INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE reads (
+          conversation_id TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          read_at TEXT NOT NULL,
+          PRIMARY KEY (conversation_id, user_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE outbox (
+          key TEXT PRIMARY KEY,
+          command TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'refused', 'cancelled')),
+          outcome TEXT,
+          -- A message.send's conversation, so a conversation's waiting texts are one lookup.
+          conversation_id TEXT
+        ) STRICT;
+        CREATE INDEX outbox_by_state ON outbox (state, created_at);
+        CREATE INDEX outbox_by_conversation ON outbox (conversation_id, created_at)
+          WHERE conversation_id IS NOT NULL;
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'search',
+    up: (db) => {
+      /*
+       * Both indexes use unicode61 (case and accents folded) with prefix
+       * indexes on 2 and 3 characters, rather than trigram:
+       * - words: "appt" finds "appointment" and "parking" finds "Parking?";
+       *   the last word typed is a prefix query, answered from the prefix
+       *   index without merging every term that starts with it. Trigram
+       *   finds nothing under 3 characters, matches mid-word noise, and
+       *   makes an index about three times the text.
+       * - numbers: each contact's digits are indexed as all their suffixes
+       *   (14155550123, 4155550123, …, 23), so a prefix query on the digits
+       *   typed finds 5550123, 555 or 0123 anywhere in the number: trigram's
+       *   substring search, from 2 digits, on a few tokens per contact.
+       * Both are contentless (the text lives in messages and contacts) with
+       * delete support, keyed by a time-ordered rowid, so "newest first" is
+       * the index's own order and a search stops after the first hits.
+       */
+      db.exec(`
+        ALTER TABLE contacts ADD COLUMN search_key INTEGER;
+        -- When the contact was last active: its newest conversation's activity, else its update.
+        ALTER TABLE contacts ADD COLUMN search_at TEXT;
+        CREATE UNIQUE INDEX contacts_by_search_key ON contacts (search_key);
+
+        CREATE VIRTUAL TABLE messages_search USING fts5(
+          body,
+          content = '', contentless_delete = 1,
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        );
+        CREATE VIRTUAL TABLE contacts_search USING fts5(
+          name, number,
+          content = '', contentless_delete = 1,
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        );
+        INSERT INTO messages_search (rowid, body) SELECT rk, body FROM messages;
+      `);
+      const contacts = db
+        .prepare<[], { id: string; name: string; phone: string; at: string }>(
+          `SELECT k.id, k.name, k.phone,
+             coalesce((SELECT max(c.last_activity_at) FROM conversations c WHERE c.contact_id = k.id),
+                      k.updated_at) AS at
+           FROM contacts k`,
+        )
+        .all();
+      const setKey = db.prepare<[number, string, string]>(
+        'UPDATE contacts SET search_key = ?, search_at = ? WHERE id = ?',
+      );
+      const index = db.prepare<[number, string, string]>(
+        'INSERT INTO contacts_search (rowid, name, number) VALUES (?, ?, ?)',
+      );
+      const keyFor = timeKeys(db, 'contacts');
+      for (const contact of contacts) {
+        const key = keyFor(contact.at);
+        setKey.run(key, contact.at, contact.id);
+        const text = contactSearchText(contact);
+        index.run(key, text.name, text.number);
+      }
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.length;
+
+/** The schema version the file is at: 0 for a new file. */
+export function schemaVersion(db: Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * Brings the file up to `target` (the latest by default), each migration in
+ * its own transaction with its version number. Refuses a file a newer app
+ * made: its tables may mean things this app does not know.
+ */
+export function migrate(db: Database, target: number = LATEST_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new Error(
+      `This cache file was made by a newer version of Textdesk (schema ${current}; this version knows up to ${LATEST_VERSION}). Update Textdesk, or remove the file to download the account again.`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > target) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+export interface OpenOptions {
+  /** better-sqlite3's native module built for the running runtime (Electron's ABI differs from Node's). */
+  readonly nativeBinding?: string | undefined;
+}
+
+/** Opens (or creates) a cache file with the settings it always runs with, and migrates it. */
+export function openDatabase(file: string, options: OpenOptions = {}): Database {
+  const db = new SqliteDatabase(
+    file,
+    options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding },
+  );
+  try {
+    db.pragma('journal_mode = WAL');
+    // The server holds the truth: a power cut may lose the last changes, which are pulled again.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,140 @@
+import type { SearchHit } from '../../../shared/ipc/views';
+import type { Role } from './meta';
+import type { Database } from './migrations';
+import {
+  ftsDigits,
+  ftsWords,
+  highlightDigits,
+  highlightWords,
+  parseQuery,
+  type Range,
+  snippet,
+} from './searchText';
+
+const MAX_HITS = 200;
+
+interface MessageHitRecord {
+  readonly id: string;
+  readonly conversation_id: string;
+  readonly body: string;
+  readonly created_at: string;
+  readonly contact_id: string;
+  readonly name: string;
+  readonly phone: string;
+}
+
+interface ContactHitRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly phone: string;
+  readonly at: string;
+  readonly conversation_id: string | null;
+}
+
+/*
+ * Both indexes are keyed by time (timeKey.ts), so ORDER BY rowid DESC is
+ * the index's own order: the search reads the newest matches and stops at
+ * the limit, without sorting every match of a common word.
+ */
+const MESSAGES = (visible: string) => `
+  SELECT m.id, m.conversation_id, m.body, m.created_at, c.contact_id, c.name, c.phone
+  FROM messages_search s
+  JOIN messages m ON m.rk = s.rowid
+  JOIN conversations c ON c.id = m.conversation_id
+  WHERE messages_search MATCH ? ${visible}
+  ORDER BY s.rowid DESC LIMIT ?`;
+
+const CONTACTS = (visible: string) => `
+  SELECT k.id, k.name, k.phone, k.search_at AS at,
+    (SELECT c.id FROM conversations c WHERE c.contact_id = k.id
+     ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 1) AS conversation_id
+  FROM contacts_search s
+  JOIN contacts k ON k.search_key = s.rowid
+  WHERE contacts_search MATCH ? ${visible}
+  ORDER BY s.rowid DESC LIMIT ?`;
+
+/** Full-text search over message bodies and contacts' names and numbers, newest first. */
+export class Search {
+  private readonly statements;
+
+  constructor(db: Database) {
+    const messages = (visible: string) =>
+      db.prepare<[string, number], MessageHitRecord>(MESSAGES(visible));
+    const contacts = (visible: string) =>
+      db.prepare<[string, number], ContactHitRecord>(CONTACTS(visible));
+    this.statements = {
+      // Agents never see blocked contacts, nor the texts quarantined from them.
+      agent: {
+        messages: messages("AND m.status != 'quarantined' AND c.blocked = 0"),
+        contacts: contacts('AND k.blocked = 0'),
+      },
+      everyone: { messages: messages(''), contacts: contacts('') },
+    };
+  }
+
+  search(input: string, limit: number, role: Role): SearchHit[] {
+    const count = Math.min(MAX_HITS, Math.max(1, Math.floor(limit)));
+    const query = parseQuery(input);
+    const statements = role === 'agent' ? this.statements.agent : this.statements.everyone;
+    const hits: SearchHit[] = [];
+
+    const messageQuery = ftsWords(query.words, 'last');
+    if (messageQuery !== null) {
+      for (const row of statements.messages.all(messageQuery, count)) {
+        hits.push({
+          kind: 'message',
+          conversationId: row.conversation_id,
+          contactId: row.contact_id,
+          messageId: row.id,
+          name: row.name,
+          phone: row.phone,
+          ...snippet(row.body, highlightWords(row.body, query.words, 'last')),
+          at: row.created_at,
+        });
+      }
+    }
+
+    const contactQuery =
+      query.digits === null ? ftsWords(query.words, 'all') : ftsDigits(query.digits);
+    if (contactQuery !== null) {
+      for (const row of statements.contacts.all(contactQuery, count)) {
+        hits.push({
+          kind: 'contact',
+          conversationId: row.conversation_id,
+          contactId: row.id,
+          messageId: null,
+          name: row.name,
+          phone: row.phone,
+          ...contactSnippet(row, query.words, query.digits),
+          at: row.at,
+        });
+      }
+    }
+
+    // Each list is newest first; merge them (a stable sort keeps ties in that order).
+    return hits.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, count);
+  }
+}
+
+/** "Name · number" (or the number alone), with the matched words or digits marked. */
+function contactSnippet(
+  contact: { readonly name: string; readonly phone: string },
+  words: readonly string[],
+  digits: string | null,
+): { snippet: string; highlights: [number, number][] } {
+  const lead = contact.name === '' ? '' : `${contact.name} · `;
+  const inName: readonly Range[] =
+    digits === null ? highlightWords(contact.name, words, 'all') : [];
+  // Digits typed among words ("ann 0123") may match anywhere in the number, as indexed.
+  const inPhone =
+    digits === null
+      ? words
+          .filter((word) => /^\d+$/u.test(word))
+          .flatMap((word) => highlightDigits(contact.phone, word))
+      : highlightDigits(contact.phone, digits);
+  const text = `${lead}${contact.phone}`;
+  return snippet(text, [
+    ...inName,
+    ...inPhone.map(([start, end]): Range => [start + lead.length, end + lead.length]),
+  ]);
+}

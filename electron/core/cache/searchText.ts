@@ -1,0 +1,177 @@
+/**
+ * What the search indexes hold and how a person's query becomes an FTS5
+ * query, plus plain-text snippets with highlight ranges. Pure functions.
+ */
+
+/** What unicode61 keeps as word characters (letters, numbers, private use); all else separates. */
+const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
+/** A query that is only a phone number as people type one: digits and + ( ) - . spaces. */
+const PHONE_LIKE = /^[\d\s()+.-]+$/u;
+const MAX_WORDS = 8;
+const MAX_WORD_LENGTH = 64;
+/** Prefix queries need at least this many characters (the smallest prefix index). */
+const MIN_PREFIX = 2;
+
+export type Range = readonly [start: number, end: number];
+
+/** Folded text (lower case, accents removed) and, for each folded character, where it came from. */
+export function fold(text: string): {
+  readonly folded: string;
+  readonly origin: readonly number[];
+} {
+  let folded = '';
+  const origin: number[] = [];
+  let index = 0;
+  for (const char of text) {
+    const plain = char.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    folded += plain;
+    // One origin per UTF-16 unit of the folded text ("İ" folds to two).
+    origin.push(...Array.from({ length: plain.length }, () => index));
+    index += char.length;
+  }
+  origin.push(index);
+  return { folded, origin };
+}
+
+/** The words of `text` as unicode61 splits them, with where each starts. */
+function words(text: string): { word: string; index: number }[] {
+  return [...text.matchAll(WORD)].map((match) => ({ word: match[0], index: match.index }));
+}
+
+export interface ParsedQuery {
+  /** Folded words, at most MAX_WORDS of at most MAX_WORD_LENGTH characters. */
+  readonly words: readonly string[];
+  /** The digits of a query that is only a phone number (2 digits or more), else null. */
+  readonly digits: string | null;
+}
+
+export function parseQuery(input: string): ParsedQuery {
+  const folded = words(input)
+    .slice(0, MAX_WORDS)
+    .map(({ word }) => fold(word.slice(0, MAX_WORD_LENGTH)).folded)
+    .filter((word) => word !== '');
+  const digits = input.replace(/\D/gu, '');
+  return {
+    words: folded,
+    digits: PHONE_LIKE.test(input) && digits.length >= 2 ? digits.slice(0, 20) : null,
+  };
+}
+
+/**
+ * An FTS5 query that means only "these words": each is quoted (it holds
+ * only letters and digits, so no quote or operator survives), and `*`
+ * follows those matched as prefixes. Null when there is nothing to find.
+ */
+export function ftsWords(words: readonly string[], prefix: 'last' | 'all'): string | null {
+  if (words.length === 0) return null;
+  return words
+    .map((word, index) => {
+      const asPrefix =
+        word.length >= MIN_PREFIX && (prefix === 'all' || index === words.length - 1);
+      return `"${word}"${asPrefix ? '*' : ''}`;
+    })
+    .join(' ');
+}
+
+/** The contact search's number column: a prefix query on the digits typed. */
+export function ftsDigits(digits: string): string {
+  return `number : "${digits}"*`;
+}
+
+/**
+ * A contact's text in the search index: the name as is, and every suffix
+ * of the number's digits (2 or more), so digits typed from anywhere in the
+ * number are a prefix of one of them.
+ */
+export function contactSearchText(contact: { readonly name: string; readonly phone: string }): {
+  readonly name: string;
+  readonly number: string;
+} {
+  const digits = contact.phone.replace(/\D/gu, '');
+  const suffixes: string[] = [];
+  for (let start = 0; start <= digits.length - 2; start += 1) suffixes.push(digits.slice(start));
+  return { name: contact.name, number: suffixes.join(' ') };
+}
+
+/** Where `words` occur in `text` as whole words, or as word prefixes for the prefix ones. */
+export function highlightWords(
+  text: string,
+  query: readonly string[],
+  prefix: 'last' | 'all',
+): Range[] {
+  const ranges: Range[] = [];
+  for (const { word, index } of words(text)) {
+    const { folded, origin } = fold(word);
+    let best = 0;
+    query.forEach((term, position) => {
+      const asPrefix =
+        term.length >= MIN_PREFIX && (prefix === 'all' || position === query.length - 1);
+      if (folded === term || (asPrefix && folded.startsWith(term))) {
+        best = Math.max(best, origin[term.length] ?? word.length);
+      }
+    });
+    if (best > 0) ranges.push([index, index + best]);
+  }
+  return ranges;
+}
+
+/** Where `digits` occur in a phone number, skipping its punctuation. */
+export function highlightDigits(phone: string, digits: string): Range[] {
+  const positions: number[] = [];
+  for (let index = 0; index < phone.length; index += 1) {
+    if (/\d/u.test(phone[index] ?? '')) positions.push(index);
+  }
+  const found = positions
+    .map((index) => phone[index])
+    .join('')
+    .indexOf(digits);
+  const first = positions[found];
+  const last = positions[found + digits.length - 1];
+  return found < 0 || first === undefined || last === undefined ? [] : [[first, last + 1]];
+}
+
+const SNIPPET_WIDTH = 120;
+const SNIPPET_LEAD = 30;
+
+/** Moves a cut off the second half of a surrogate pair, so no character is split. */
+function whole(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  return code >= 0xdc00 && code <= 0xdfff ? at + 1 : at;
+}
+
+/**
+ * Up to about SNIPPET_WIDTH characters of `text` around its first
+ * highlight, on one line, with "…" where it was cut, and the highlights
+ * moved to match. Offsets are UTF-16 code units, as JavaScript strings count.
+ */
+export function snippet(
+  text: string,
+  ranges: readonly Range[],
+): { readonly snippet: string; readonly highlights: [number, number][] } {
+  const flat = text.replace(/\s/gu, ' ');
+  let start = 0;
+  let end = flat.length;
+  if (flat.length > SNIPPET_WIDTH) {
+    const first = ranges[0]?.[0] ?? 0;
+    start = Math.max(0, first - SNIPPET_LEAD);
+    const space = flat.indexOf(' ', start);
+    if (start > 0 && space >= 0 && space < first) start = space + 1;
+    start = whole(flat, start);
+    end = Math.min(flat.length, start + SNIPPET_WIDTH);
+    const lastSpace = flat.lastIndexOf(' ', end);
+    if (end < flat.length && lastSpace > start + SNIPPET_WIDTH / 2) end = lastSpace;
+    end = whole(flat, end);
+  }
+  const lead = start > 0 ? '…' : '';
+  const shift = lead.length - start;
+  const highlights = ranges
+    .filter(([from, to]) => to > start && from < end)
+    .map(([from, to]): [number, number] => [
+      Math.max(from, start) + shift,
+      Math.min(to, end) + shift,
+    ]);
+  return {
+    snippet: `${lead}${flat.slice(start, end)}${end < flat.length ? '…' : ''}`,
+    highlights,
+  };
+}
