@@ -69,9 +69,12 @@ function pageStatements(db: Database) {
   ) as Record<ConversationFilter, ReturnType<typeof variants>>;
   return {
     filters,
+    // CROSS JOIN keeps the members as the outer loop (the planner would walk the whole inbox).
     smallList: variants(
-      'conversations',
-      'blocked = 0 AND contact_id IN (SELECT contact_id FROM contact_lists WHERE list_id = @list)',
+      `(SELECT c.* FROM contact_lists l
+          CROSS JOIN conversations c INDEXED BY conversations_by_contact ON c.contact_id = l.contact_id
+          WHERE l.list_id = @list)`,
+      'blocked = 0',
     ),
     largeList: variants(
       'conversations INDEXED BY conversations_by_activity',
@@ -116,11 +119,13 @@ export class Inbox {
            coalesce(sum(unread) FILTER (WHERE blocked = 0), 0) AS unread
          FROM conversations INDEXED BY conversations_for_counts`,
       ),
+      lists: db.prepare<[], { id: string }>('SELECT id FROM lists'),
+      // One pass over the memberships, each a lookup in a covering index.
       listCounts: db.prepare<[], { id: string; count: number }>(
-        `SELECT s.id, (SELECT count(*) FROM contact_lists l
-            JOIN conversations c ON c.contact_id = l.contact_id
-            WHERE l.list_id = s.id AND c.blocked = 0) AS count
-         FROM (SELECT id FROM lists UNION SELECT DISTINCT list_id FROM contact_lists) AS s`,
+        `SELECT l.list_id AS id, count(*) AS count FROM contact_lists l
+           CROSS JOIN conversations c INDEXED BY conversations_by_contact
+             ON c.contact_id = l.contact_id
+         WHERE c.blocked = 0 GROUP BY l.list_id`,
       ),
     };
   }
@@ -166,6 +171,7 @@ export class Inbox {
   counts(me: string | null, role: Role): InboxCounts {
     const counts = this.statements.counts.get(me);
     const lists: Record<string, number> = {};
+    for (const { id } of this.statements.lists.all()) lists[id] = 0;
     for (const { id, count } of this.statements.listCounts.all()) lists[id] = count;
     return {
       open: counts?.open ?? 0,

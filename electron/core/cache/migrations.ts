@@ -79,7 +79,9 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX conversations_by_consent
           ON conversations (blocked, opted_in, last_activity_at, id);
         CREATE INDEX conversations_by_activity ON conversations (blocked, last_activity_at, id);
-        CREATE INDEX conversations_by_contact ON conversations (contact_id, last_activity_at);
+        -- A contact's latest conversation; with blocked, list counts never read the rows.
+        CREATE INDEX conversations_by_contact
+          ON conversations (contact_id, last_activity_at, id, blocked);
         -- counts() reads only this index: one small scan instead of the wide rows.
         CREATE INDEX conversations_for_counts
           ON conversations (blocked, status, opted_in, assignee_id, unread);
@@ -162,7 +164,8 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) => {
       /*
        * Both indexes use unicode61 (case and accents folded) with prefix
-       * indexes on 2 and 3 characters, rather than trigram:
+       * indexes (2 and 3 characters; names also 1, for "ada l"), rather
+       * than trigram:
        * - words: "appt" finds "appointment" and "parking" finds "Parking?";
        *   the last word typed is a prefix query, answered from the prefix
        *   index without merging every term that starts with it. Trigram
@@ -190,7 +193,7 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE VIRTUAL TABLE contacts_search USING fts5(
           name, number,
           content = '', contentless_delete = 1,
-          tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
         );
         INSERT INTO messages_search (rowid, body) SELECT rk, body FROM messages;
       `);

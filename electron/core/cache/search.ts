@@ -78,7 +78,7 @@ export class Search {
     const statements = role === 'agent' ? this.statements.agent : this.statements.everyone;
     const hits: SearchHit[] = [];
 
-    const messageQuery = ftsWords(query.words, 'last');
+    const messageQuery = ftsWords(query.words, 'messages');
     if (messageQuery !== null) {
       for (const row of statements.messages.all(messageQuery, count)) {
         hits.push({
@@ -88,14 +88,14 @@ export class Search {
           messageId: row.id,
           name: row.name,
           phone: row.phone,
-          ...snippet(row.body, highlightWords(row.body, query.words, 'last')),
+          ...snippet(row.body, highlightWords(row.body, query.words, 'messages')),
           at: row.created_at,
         });
       }
     }
 
     const contactQuery =
-      query.digits === null ? ftsWords(query.words, 'all') : ftsDigits(query.digits);
+      query.digits === null ? ftsWords(query.words, 'contacts') : ftsDigits(query.digits);
     if (contactQuery !== null) {
       for (const row of statements.contacts.all(contactQuery, count)) {
         hits.push({
@@ -124,7 +124,7 @@ function contactSnippet(
 ): { snippet: string; highlights: [number, number][] } {
   const lead = contact.name === '' ? '' : `${contact.name} · `;
   const inName: readonly Range[] =
-    digits === null ? highlightWords(contact.name, words, 'all') : [];
+    digits === null ? highlightWords(contact.name, words, 'contacts') : [];
   // Digits typed among words ("ann 0123") may match anywhere in the number, as indexed.
   const inPhone =
     digits === null

@@ -9,8 +9,12 @@ const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 const PHONE_LIKE = /^[\d\s()+.-]+$/u;
 const MAX_WORDS = 8;
 const MAX_WORD_LENGTH = 64;
-/** Prefix queries need at least this many characters (the smallest prefix index). */
-const MIN_PREFIX = 2;
+/**
+ * The shortest prefix each index answers from a prefix index (see the
+ * search migration): names from one letter ("ada l"), message words from two.
+ */
+export const MIN_PREFIX = { messages: 2, contacts: 1 } as const;
+export type SearchIndex = keyof typeof MIN_PREFIX;
 
 export type Range = readonly [start: number, end: number];
 
@@ -62,15 +66,30 @@ export function parseQuery(input: string): ParsedQuery {
  * only letters and digits, so no quote or operator survives), and `*`
  * follows those matched as prefixes. Null when there is nothing to find.
  */
-export function ftsWords(words: readonly string[], prefix: 'last' | 'all'): string | null {
-  if (words.length === 0) return null;
+export function ftsWords(words: readonly string[], index: SearchIndex): string | null {
+  const terms = searchTerms(words, index);
+  if (terms.length === 0) return null;
+  return terms.map((term) => `"${term.word}"${term.prefix ? '*' : ''}`).join(' ');
+}
+
+/**
+ * The words to look for, and which are prefixes: in messages the last word
+ * (still being typed), in contacts every word ("ada lov"). A last word too
+ * short for the prefix index is left out until it grows, unless it is the
+ * only word: "appointment t" finds what "appointment" finds.
+ */
+export function searchTerms(
+  words: readonly string[],
+  index: SearchIndex,
+): { readonly word: string; readonly prefix: boolean }[] {
+  const min = MIN_PREFIX[index];
+  const last = words.length - 1;
   return words
-    .map((word, index) => {
-      const asPrefix =
-        word.length >= MIN_PREFIX && (prefix === 'all' || index === words.length - 1);
-      return `"${word}"${asPrefix ? '*' : ''}`;
-    })
-    .join(' ');
+    .filter((word, position) => position < last || last === 0 || word.length >= min)
+    .map((word, position) => ({
+      word,
+      prefix: word.length >= min && (index === 'contacts' || position === last),
+    }));
 }
 
 /** The contact search's number column: a prefix query on the digits typed. */
@@ -97,20 +116,19 @@ export function contactSearchText(contact: { readonly name: string; readonly pho
 export function highlightWords(
   text: string,
   query: readonly string[],
-  prefix: 'last' | 'all',
+  index: SearchIndex,
 ): Range[] {
+  const terms = searchTerms(query, index);
   const ranges: Range[] = [];
-  for (const { word, index } of words(text)) {
+  for (const { word, index: start } of words(text)) {
     const { folded, origin } = fold(word);
-    let best = 0;
-    query.forEach((term, position) => {
-      const asPrefix =
-        term.length >= MIN_PREFIX && (prefix === 'all' || position === query.length - 1);
-      if (folded === term || (asPrefix && folded.startsWith(term))) {
-        best = Math.max(best, origin[term.length] ?? word.length);
+    let end = 0;
+    for (const term of terms) {
+      if (folded === term.word || (term.prefix && folded.startsWith(term.word))) {
+        end = Math.max(end, origin[term.word.length] ?? word.length);
       }
-    });
-    if (best > 0) ranges.push([index, index + best]);
+    }
+    if (end > 0) ranges.push([start, start + end]);
   }
   return ranges;
 }
