@@ -26,7 +26,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          // The local cache's SQL runs in this worker thread (electron/core/cache/client.ts).
+          cacheWorker: resolve(import.meta.dirname, 'electron/core/cache/worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -6,7 +6,7 @@ import { PhoneSimulator } from './carriers/simulator';
 import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH, TwilioCarrier } from './carriers/twilio';
 import type { Carrier } from './carriers/types';
 import type { ServerConfig } from './config';
-import { openStorage, type Storage } from './db/connect';
+import { openStorage, type Storage, type StorageOptions } from './db/connect';
 import { migrate } from './db/migrate';
 import type { ServerContext } from './domain/context';
 import { forgetOldKeys } from './domain/commands';
@@ -77,8 +77,11 @@ export interface RunningServer {
  * Opens the database, migrates it, creates the first admin if configured,
  * and listens. Resolves once the server accepts connections.
  */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const storage = openStorage(config.DATABASE_URL);
+export async function startServer(
+  config: ServerConfig,
+  options: StorageOptions = {},
+): Promise<RunningServer> {
+  const storage = openStorage(config.DATABASE_URL, options);
   await migrate(storage);
   await forgetOldKeys(storage.db, new Date());
   const defaultCountry = config.TEXTDESK_DEFAULT_COUNTRY;

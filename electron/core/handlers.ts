@@ -8,7 +8,9 @@ export interface CoreOptions {
 }
 
 /** The main process's answers to the renderer, with no Electron in sight. */
-export function createCoreHandlers(options: CoreOptions): IpcHandlers {
+export function createCoreHandlers(
+  options: CoreOptions,
+): Pick<IpcHandlers, 'app.info' | 'consent.explain'> {
   const triggers =
     options.triggers ??
     defaultTriggerRules({

@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { createCoreHandlers } from './handlers';
 import { createIpcDispatch } from './ipcDispatch';
+import { Refusal } from './refusal';
 
 const appInfo = {
   name: 'Textdesk',
@@ -52,6 +53,20 @@ describe('the IPC dispatcher', () => {
     expect(await dispatch('fs.readFile', { path: '/etc/passwd' })).toEqual({
       ok: false,
       error: { code: 'unknown-method', message: 'Unknown request “fs.readFile”.' },
+    });
+  });
+
+  test('a refusal crosses as its own code and sentence', async () => {
+    const refusing = createIpcDispatch({
+      'app.info': () => Promise.reject(new Refusal('signed-out', 'Sign in first.')),
+    });
+    expect(await refusing('app.info', undefined)).toEqual({
+      ok: false,
+      error: { code: 'signed-out', message: 'Sign in first.' },
+    });
+    expect(await refusing('inbox.counts', undefined)).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: '“inbox.counts” is not available here.' },
     });
   });
 

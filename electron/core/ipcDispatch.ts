@@ -1,5 +1,6 @@
 import { IPC_METHODS, ipcContract, type IpcHandlers, type IpcMethod } from '../../shared/ipc';
 import type { Result } from '../../shared/result';
+import { Refusal } from './refusal';
 
 export type IpcDispatch = (method: string, rawInput: unknown) => Promise<Result<unknown>>;
 
@@ -12,7 +13,7 @@ const isMethod = (method: string): method is IpcMethod =>
  * boundary: failures come back as `{ ok: false, error }` a person can read.
  */
 export function createIpcDispatch(
-  handlers: IpcHandlers,
+  handlers: Partial<IpcHandlers>,
   onUnexpected: (method: string, error: unknown) => void = () => undefined,
 ): IpcDispatch {
   return async (method, rawInput) => {
@@ -30,11 +31,27 @@ export function createIpcDispatch(
         error: { code: 'invalid-input', message: `Invalid request: ${message}` },
       };
     }
+    // Each handler receives exactly its own method's parsed input.
+    const handler = handlers[method] as ((input: unknown) => Promise<unknown>) | undefined;
+    if (handler === undefined) {
+      return {
+        ok: false,
+        error: { code: 'unavailable', message: `“${method}” is not available here.` },
+      };
+    }
     try {
-      // Each handler receives exactly its own method's parsed input.
-      const handler = handlers[method] as (input: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
+      if (error instanceof Refusal) {
+        return {
+          ok: false,
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(error.problems !== undefined && { problems: error.problems }),
+          },
+        };
+      }
       onUnexpected(method, error);
       return {
         ok: false,

@@ -56,3 +56,27 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   }
   return window;
 }
+
+/**
+ * The phone simulator of solo mode: a page of the local backend, in its own
+ * window with no preload (it has no access to Textdesk's API) and the same
+ * sandboxed web preferences.
+ */
+export function createSimulatorWindow(url: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 420,
+    height: 720,
+    title: 'Phone simulator',
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    },
+  });
+  window.loadURL(url).catch((error: unknown) => {
+    console.error('Phone simulator: the page did not load', error);
+  });
+  return window;
+}

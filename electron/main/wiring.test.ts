@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { IPC_METHODS } from '../../shared/ipc';
 
 const electron = vi.hoisted(() => {
   const appEvents = new Map<string, ((...args: unknown[]) => void)[]>();
@@ -40,6 +41,10 @@ vi.mock('electron', () => {
       whenReady: () => new Promise(() => undefined),
     },
     BrowserWindow,
+    Menu: {
+      setApplicationMenu: vi.fn(),
+      buildFromTemplate: vi.fn((template: unknown) => template),
+    },
     ipcMain: {
       handle: (channel: string, handler: (event: unknown, input: unknown) => unknown) => {
         electron.handlers.set(channel, handler);
@@ -52,6 +57,7 @@ vi.mock('electron', () => {
 });
 
 const { createMainWindow } = await import('./window');
+const { menuTemplate } = await import('./menu');
 const { hardenApp } = await import('./security');
 const { registerIpc } = await import('./ipc');
 
@@ -146,7 +152,7 @@ describe('IPC registration', () => {
 
   test('answers the app’s own top-level page, and nobody else', async () => {
     registerIpc(dispatch, {});
-    expect([...electron.handlers.keys()].sort()).toEqual(['app.info', 'consent.explain']);
+    expect([...electron.handlers.keys()].sort()).toEqual([...IPC_METHODS].sort());
     expect(await call('consent.explain', { url: 'app://textdesk/index.html' })).toEqual({
       ok: true,
       value: 'answered',
@@ -162,5 +168,32 @@ describe('IPC registration', () => {
       forbidden,
     );
     expect(await call('consent.explain', null)).toEqual(forbidden);
+  });
+});
+
+describe('the application menu', () => {
+  test('has the usual roles, the app menu on macOS, and the simulator in solo mode only', () => {
+    const roles = (template: ReturnType<typeof menuTemplate>) =>
+      template.map((item) => item.role ?? item.label);
+    expect(roles(menuTemplate('linux', {}))).toEqual([
+      'fileMenu',
+      'editMenu',
+      'viewMenu',
+      'windowMenu',
+    ]);
+    const open = vi.fn();
+    const mac = menuTemplate('darwin', { openSimulator: open });
+    expect(roles(mac)).toEqual([
+      'appMenu',
+      'fileMenu',
+      'editMenu',
+      'viewMenu',
+      'windowMenu',
+      'Tools',
+    ]);
+    const tools = mac.at(-1)?.submenu as { label: string; click: () => void }[];
+    expect(tools[0]?.label).toBe('Phone simulator');
+    tools[0]?.click();
+    expect(open).toHaveBeenCalledOnce();
   });
 });

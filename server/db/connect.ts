@@ -29,12 +29,24 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
  * or `postgres://…`. SQLite runs in WAL mode with synchronous=FULL, so an
  * acknowledged write survives a power cut.
  */
-export function openStorage(url: string): Storage {
+export interface StorageOptions {
+  /**
+   * better-sqlite3's compiled module, when the one in node_modules was built
+   * for another runtime (the desktop app in Electron runs the solo backend
+   * with a copy built for Electron's ABI).
+   */
+  readonly nativeBinding?: string | undefined;
+}
+
+export function openStorage(url: string, options: StorageOptions = {}): Storage {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const file = path === ':memory:' ? ':memory:' : resolve(path);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const sqlite = new SqliteDatabase(file);
+    const sqlite = new SqliteDatabase(
+      file,
+      options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding },
+    );
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');

@@ -10,6 +10,7 @@ import { planConsent, writeConsents, type ConsentWrite } from './consent';
 import type { InboundText, Ingested } from './ingest';
 import {
   consentOf,
+  contactSnapshot,
   conversationSnapshot,
   messageSnapshot,
   newContactRow,
@@ -113,7 +114,7 @@ async function writeAccountTexts(
     for (const text of fresh) if (!at.has(key(text))) at.set(key(text), text.at);
     return at;
   };
-  const contacts = await contactsOf(
+  const { contacts, created } = await contactsOf(
     trx,
     accountId,
     firstAt((text) => text.phone),
@@ -196,6 +197,13 @@ async function writeAccountTexts(
       contacts.set(text.phone, write.contact);
       lists.set(contact.id, write.lists);
     }
+    // A contact this batch created is announced with its first text, even
+    // when its consent did not change: desktops learn contacts from the log.
+    const announce =
+      write.changes.length === 0 && created.delete(contact.id)
+        ? [{ type: 'contact.updated' as const, data: contactSnapshot(contact, listIds) }]
+        : [];
+    if (write.changes.length > 0) created.delete(contact.id);
     const queued: string[] = [];
     for (const effect of outcome.effects) {
       if (effect.type === 'notice') {
@@ -213,6 +221,7 @@ async function writeAccountTexts(
     }
     messages.push(...own);
     const changes: PendingChange[] = [
+      ...announce,
       ...write.changes,
       ...own.map((row) => ({ type: 'message.created' as const, data: messageSnapshot(row) })),
     ];
@@ -303,13 +312,17 @@ async function storedTexts(
   return stored;
 }
 
-/** The account's contacts with these numbers, created (dated `at`) where missing. */
+/**
+ * The account's contacts with these numbers, created (dated `at`) where
+ * missing; `created` holds the ids of those this call made.
+ */
 async function contactsOf(
   trx: Transaction<Database>,
   accountId: string,
   phones: ReadonlyMap<string, string>,
-): Promise<Map<string, Contact>> {
+): Promise<{ contacts: Map<string, Contact>; created: Set<string> }> {
   const found = new Map<string, Contact>();
+  const created = new Set<string>();
   const load = async (wanted: readonly string[]) => {
     for (const chunk of chunksFor(wanted, 1, 1)) {
       // Locked on PostgreSQL, in one order, as every consent decision is: a
@@ -328,7 +341,7 @@ async function contactsOf(
   };
   await load([...phones.keys()]);
   const missing = [...phones].filter(([phone]) => !found.has(phone));
-  if (missing.length === 0) return found;
+  if (missing.length === 0) return { contacts: found, created };
   for (const chunk of chunksFor(missing, CONTACT_COLUMNS)) {
     const rows = await trx
       .insertInto('contacts')
@@ -338,11 +351,14 @@ async function contactsOf(
       .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
       .returningAll()
       .execute();
-    for (const row of rows) found.set(row.phone, row);
+    for (const row of rows) {
+      found.set(row.phone, row);
+      created.add(row.id);
+    }
   }
   // Another server may have added some of them since they were looked up.
   await load(missing.map(([phone]) => phone).filter((phone) => !found.has(phone)));
-  return found;
+  return { contacts: found, created };
 }
 
 /** The conversations of these contact and business-number pairs, opened where missing. */

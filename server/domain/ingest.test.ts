@@ -56,12 +56,19 @@ describe.each(DIALECTS)('ingest on %s', (dialect) => {
       status: 'received',
       body: 'Hi, can I move my appointment?',
     });
+    // The new contact is announced with its first text, so desktops know the number.
     expect(result.changes.map((change) => change.type)).toEqual([
+      'contact.updated',
       'message.created',
       'conversation.updated',
     ]);
+    expect(result.changes[0]?.data).toMatchObject({ phone: CUSTOMER, optedIn: true });
     const second = await text('Thursday would be best');
     expect(second.changes[0]?.seq).toBe((result.changes.at(-1)?.seq ?? 0) + 1);
+    expect(second.changes.map((change) => change.type)).toEqual([
+      'message.created',
+      'conversation.updated',
+    ]);
   });
 
   test('a retried webhook (same carrier id) is stored once and changes nothing', async () => {

@@ -1,13 +1,37 @@
 /**
- * The names of the renderer ↔ main calls, with no schema code, so the
- * sandboxed preload can build `window.textdesk` without bundling zod.
+ * The names of the renderer ↔ main calls and events, with no schema code, so
+ * the sandboxed preload can build `window.textdesk` without bundling zod.
  * `contract.ts` checks that every name here has a schema and a type.
  */
-export const IPC_METHODS = ['app.info', 'consent.explain'] as const;
+export const IPC_METHODS = [
+  'app.info',
+  'consent.explain',
+  'session.get',
+  'session.signIn',
+  'session.signOut',
+  'session.useSolo',
+  'inbox.conversations',
+  'inbox.counts',
+  'inbox.messages',
+  'inbox.contact',
+  'inbox.account',
+  'inbox.search',
+  'commands.run',
+  'simulator.open',
+] as const;
 
 export type IpcMethod = (typeof IPC_METHODS)[number];
 
 /** Events main pushes to the renderer. */
-export const IPC_EVENTS = [] as const;
+export const IPC_EVENTS = [
+  'sync.status',
+  'data.changed',
+  'outbox.cancelled',
+  'session.changed',
+  'app.openConversation',
+] as const;
 
 export type IpcEvent = (typeof IPC_EVENTS)[number];
+
+/** The one channel events travel on, as `[event, payload]`; the preload filters by name. */
+export const IPC_EVENT_CHANNEL = 'textdesk:event';

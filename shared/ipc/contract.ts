@@ -1,6 +1,33 @@
 import { z } from 'zod';
+import { CommandSchema } from '../protocol/commands';
+import { ChangeSchema, UserSchema } from '../protocol/entities';
 import type { Result } from '../result';
-import type { IpcMethod } from './channels';
+import type { IpcEvent, IpcMethod } from './channels';
+import {
+  AccountViewSchema,
+  CONVERSATION_FILTERS,
+  ContactViewSchema,
+  ConversationPageSchema,
+  InboxCountsSchema,
+  MessagePageSchema,
+  PageCursorSchema,
+  SearchHitSchema,
+  SyncStatusSchema,
+} from './views';
+
+const id = z.string().min(1).max(200);
+
+/** Who is signed in, where, and how the connection is. */
+export const SessionViewSchema = z.object({
+  /** `solo`: the backend runs inside the app; `team`: a server the team shares; `none`: signed out. */
+  mode: z.enum(['solo', 'team', 'none']),
+  serverUrl: z.string().nullable(),
+  user: UserSchema.nullable(),
+  /** The phone simulator page, in solo mode. */
+  simulatorUrl: z.string().nullable(),
+  sync: SyncStatusSchema,
+});
+export type SessionView = z.infer<typeof SessionViewSchema>;
 
 /**
  * The renderer ↔ main contract: for each method, the schema its input is
@@ -24,7 +51,78 @@ export const ipcContract = {
       summary: z.string(),
     }),
   },
+  'session.get': { input: z.undefined(), output: SessionViewSchema },
+  'session.signIn': {
+    input: z.strictObject({
+      serverUrl: z
+        .url({
+          protocol: /^https?$/u,
+          error: 'Enter the server address, such as https://texts.example.com.',
+        })
+        .max(500),
+      email: z.string().min(1, 'Enter your email.').max(320),
+      password: z.string().min(1, 'Enter your password.').max(1000),
+    }),
+    output: SessionViewSchema,
+  },
+  'session.signOut': { input: z.undefined(), output: SessionViewSchema },
+  'session.useSolo': { input: z.undefined(), output: SessionViewSchema },
+  'inbox.conversations': {
+    input: z.strictObject({
+      filter: z.enum(CONVERSATION_FILTERS).optional(),
+      listId: id.optional(),
+      after: PageCursorSchema.optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    output: ConversationPageSchema,
+  },
+  'inbox.counts': { input: z.undefined(), output: InboxCountsSchema },
+  'inbox.messages': {
+    input: z.strictObject({
+      conversationId: id,
+      before: z.strictObject({ createdAt: z.string().max(40), id }).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    output: MessagePageSchema,
+  },
+  'inbox.contact': { input: z.strictObject({ contactId: id }), output: ContactViewSchema },
+  'inbox.account': { input: z.undefined(), output: AccountViewSchema },
+  'inbox.search': {
+    input: z.strictObject({
+      query: z.string().max(200, 'Search for at most 200 characters.'),
+      limit: z.number().int().min(1).max(200).optional(),
+    }),
+    output: z.array(SearchHitSchema),
+  },
+  'commands.run': {
+    input: z.strictObject({ command: CommandSchema }),
+    output: z.discriminatedUnion('state', [
+      /** The server did it; `value` is its answer (docs/protocol.md). */
+      z.object({ state: z.literal('done'), value: z.unknown() }),
+      /** Offline: kept in the outbox and sent when the connection is back. */
+      z.object({ state: z.literal('queued'), key: z.string() }),
+    ]),
+  },
+  'simulator.open': { input: z.undefined(), output: z.object({ url: z.string() }) },
 } as const satisfies Record<IpcMethod, { input: z.ZodType; output: z.ZodType }>;
+
+/** The payload of each event main pushes. */
+export const ipcEventContract = {
+  'sync.status': SyncStatusSchema,
+  /** Changes just stored in the cache, in `seq` order. */
+  'data.changed': z.array(ChangeSchema),
+  /** A text this desktop held while offline and dropped, because the gate now refuses it. */
+  'outbox.cancelled': z.object({
+    key: z.string(),
+    conversationId: z.string().nullable(),
+    reason: z.string(),
+  }),
+  'session.changed': SessionViewSchema,
+  /** The person clicked a notification: show this conversation. */
+  'app.openConversation': z.object({ conversationId: z.string() }),
+} as const satisfies Record<IpcEvent, z.ZodType>;
+
+export type IpcEventPayload<E extends IpcEvent> = z.output<(typeof ipcEventContract)[E]>;
 
 export type IpcInput<M extends IpcMethod> = z.input<(typeof ipcContract)[M]['input']>;
 export type IpcOutput<M extends IpcMethod> = z.output<(typeof ipcContract)[M]['output']>;
@@ -44,12 +142,19 @@ type Call<M extends IpcMethod> =
     ? () => Promise<IpcResult<M>>
     : (input: IpcInput<M>) => Promise<IpcResult<M>>;
 
+/** Subscribes to one event; returns the function that unsubscribes. */
+export type Subscribe = <E extends IpcEvent>(
+  event: E,
+  listener: (payload: IpcEventPayload<E>) => void,
+) => () => void;
+
 /**
  * `window.textdesk`: one object per namespace, one function per method,
- * so "consent.explain" is `window.textdesk.consent.explain({ text })`.
+ * so "consent.explain" is `window.textdesk.consent.explain({ text })`, and
+ * `on(event, listener)` for what main pushes.
  */
 export type TextdeskApi = {
   readonly [N in Namespace<IpcMethod>]: {
     readonly [Name in MethodName<IpcMethod, N>]: Call<`${N}.${Name}` & IpcMethod>;
   };
-};
+} & { readonly on: Subscribe };

@@ -1,10 +1,22 @@
-export { IPC_EVENTS, IPC_METHODS, type IpcEvent, type IpcMethod } from './channels';
+export {
+  IPC_EVENT_CHANNEL,
+  IPC_EVENTS,
+  IPC_METHODS,
+  type IpcEvent,
+  type IpcMethod,
+} from './channels';
 export {
   ipcContract,
+  ipcEventContract,
+  SessionViewSchema,
+  type IpcEventPayload,
   type IpcHandlers,
   type IpcInput,
   type IpcOutput,
   type IpcResult,
+  type SessionView,
+  type Subscribe,
   type TextdeskApi,
 } from './contract';
-export { buildApi, type Invoke } from './api';
+export { buildApi, type Invoke, type Listen } from './api';
+export * from './views';

@@ -36,11 +36,20 @@ interface MessageParams {
   readonly updated_at: string;
 }
 
+interface IndexedText {
+  readonly name: string;
+  readonly phone: string;
+}
+
 /** What one run of changes touched, brought up to date once at its end. */
 interface Touched {
   readonly conversations: Set<string>;
-  /** Contact id → whether its name or number changed (else only its activity may have). */
-  readonly contacts: Map<string, boolean>;
+  /**
+   * Contacts whose search entry may be stale, each with its name and number
+   * as they were when first touched: what its entry was indexed with, which
+   * removing the entry needs (null for a contact not stored then).
+   */
+  readonly contacts: Map<string, IndexedText | null>;
 }
 
 function prepare(db: Database) {
@@ -66,23 +75,30 @@ function prepare(db: Database) {
       'UPDATE conversations SET name = ?, phone = ?, opted_in = ?, blocked = ? WHERE contact_id = ?',
     ),
 
-    conversationHead: db.prepare<[string], { contact_id: string; last_activity_at: string }>(
-      'SELECT contact_id, last_activity_at FROM conversations WHERE id = ?',
+    conversationHead: db.prepare<[string], ConversationParams>(
+      `SELECT id, contact_id, business_number_id, status, assignee_id, last_activity_at
+       FROM conversations WHERE id = ?`,
     ),
-    // The contact's copied fields come along whenever the conversation is written.
+    /*
+     * SQLite rewrites every index holding a column an UPDATE sets, changed
+     * or not: a new text, which only moves its conversation, sets only
+     * last_activity_at; the whole snapshot is written only when more changed.
+     */
     upsertConversation: db.prepare<[ConversationParams]>(
       `INSERT INTO conversations
-         (id, contact_id, business_number_id, status, assignee_id, last_activity_at,
-          name, phone, opted_in, blocked)
-       SELECT @id, @contact_id, @business_number_id, @status, @assignee_id, @last_activity_at,
-         coalesce(k.name, ''), coalesce(k.phone, ''), coalesce(k.opted_in, 0), coalesce(k.blocked, 0)
-       FROM (SELECT @contact_id AS contact_id) AS p LEFT JOIN contacts k ON k.id = p.contact_id
-       WHERE true
+         (id, contact_id, business_number_id, status, assignee_id, last_activity_at)
+       VALUES (@id, @contact_id, @business_number_id, @status, @assignee_id, @last_activity_at)
        ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id,
          business_number_id = excluded.business_number_id, status = excluded.status,
-         assignee_id = excluded.assignee_id, last_activity_at = excluded.last_activity_at,
-         name = excluded.name, phone = excluded.phone, opted_in = excluded.opted_in,
-         blocked = excluded.blocked`,
+         assignee_id = excluded.assignee_id, last_activity_at = excluded.last_activity_at`,
+    ),
+    moveConversation: db.prepare<[string, string]>(
+      'UPDATE conversations SET last_activity_at = ? WHERE id = ?',
+    ),
+    copyContactTo: db.prepare<[string]>(
+      `UPDATE conversations SET name = k.name, phone = k.phone, opted_in = k.opted_in,
+         blocked = k.blocked
+       FROM contacts k WHERE conversations.id = ? AND k.id = conversations.contact_id`,
     ),
 
     messageHead: db.prepare<[string], { rk: number; body: string; conversation_id: string }>(
@@ -108,7 +124,10 @@ function prepare(db: Database) {
     indexMessage: db.prepare<[number, string]>(
       'INSERT INTO messages_search (rowid, body) VALUES (?, ?)',
     ),
-    unindexMessage: db.prepare<[number]>('DELETE FROM messages_search WHERE rowid = ?'),
+    // A contentless index removes an entry given the text it was indexed with.
+    unindexMessage: db.prepare<[number, string]>(
+      "INSERT INTO messages_search (messages_search, rowid, body) VALUES ('delete', ?, ?)",
+    ),
 
     addConsent: db.prepare<[number, string, string, string]>(
       'INSERT OR IGNORE INTO consent_history (seq, contact_id, at, entry) VALUES (?, ?, ?, ?)',
@@ -171,7 +190,9 @@ function prepare(db: Database) {
     indexContact: db.prepare<[number, string, string]>(
       'INSERT INTO contacts_search (rowid, name, number) VALUES (?, ?, ?)',
     ),
-    unindexContact: db.prepare<[number]>('DELETE FROM contacts_search WHERE rowid = ?'),
+    unindexContact: db.prepare<[number, string, string]>(
+      "INSERT INTO contacts_search (contacts_search, rowid, name, number) VALUES ('delete', ?, ?, ?)",
+    ),
   };
 }
 
@@ -214,7 +235,7 @@ export class ChangeWriter {
       applied += 1;
     }
     for (const id of touched.conversations) this.statements.refreshConversation.run(me, id);
-    for (const [id, textChanged] of touched.contacts) this.refreshContactSearch(id, textChanged);
+    for (const [id, indexed] of touched.contacts) this.refreshContactSearch(id, indexed);
     if (applied > 0) this.statements.setCursor.run(cursor);
     return { cursor, applied };
   }
@@ -265,7 +286,7 @@ export class ChangeWriter {
 
   private contact(contact: ContactSnapshot, touched: Touched): void {
     const s = this.statements;
-    const before = s.contactText.get(contact.id);
+    this.touchContact(contact.id, touched);
     s.upsertContact.run({
       id: contact.id,
       phone: contact.phone,
@@ -286,31 +307,38 @@ export class ChangeWriter {
       flag(contact.blocked),
       contact.id,
     );
-    const textChanged = before?.name !== contact.name || before.phone !== contact.phone;
-    touched.contacts.set(contact.id, textChanged || (touched.contacts.get(contact.id) ?? false));
   }
 
   private conversation(conversation: ConversationSnapshot, touched: Touched): void {
-    const before = this.statements.conversationHead.get(conversation.id);
-    this.statements.upsertConversation.run({
+    const s = this.statements;
+    const after: ConversationParams = {
       id: conversation.id,
       contact_id: conversation.contactId,
       business_number_id: conversation.businessNumberId,
       status: conversation.status,
       assignee_id: conversation.assigneeId,
       last_activity_at: conversation.lastActivityAt,
-    });
-    // Its messages may have come first (the server logs a text before its conversation).
-    if (before === undefined) touched.conversations.add(conversation.id);
-    if (before !== undefined && before.contact_id !== conversation.contactId) {
-      touchActivity(touched, before.contact_id);
-    }
+    };
+    const before = s.conversationHead.get(conversation.id);
+    const same = (column: keyof ConversationParams) => before?.[column] === after[column];
+    const moved = !same('last_activity_at');
     if (
-      before?.contact_id !== conversation.contactId ||
-      before.last_activity_at !== conversation.lastActivityAt
+      !same('contact_id') ||
+      !same('business_number_id') ||
+      !same('status') ||
+      !same('assignee_id')
     ) {
-      touchActivity(touched, conversation.contactId);
+      s.upsertConversation.run(after);
+    } else if (moved) {
+      s.moveConversation.run(after.last_activity_at, after.id);
     }
+    if (!same('contact_id')) {
+      s.copyContactTo.run(after.id);
+      // Its messages may have come first (the server logs a text before its conversation).
+      touched.conversations.add(after.id);
+      if (before !== undefined) this.touchContact(before.contact_id, touched);
+    }
+    if (moved || !same('contact_id')) this.touchContact(after.contact_id, touched);
   }
 
   private message(message: MessageSnapshot, touched: Touched): void {
@@ -340,7 +368,7 @@ export class ChangeWriter {
     } else {
       s.updateMessage.run(params);
       if (before.body !== message.body) {
-        s.unindexMessage.run(rk);
+        s.unindexMessage.run(rk, before.body);
         s.indexMessage.run(rk, message.body);
       }
       if (before.conversation_id !== message.conversationId) {
@@ -350,25 +378,32 @@ export class ChangeWriter {
     touched.conversations.add(message.conversationId);
   }
 
+  /** Notes a contact's search entry for a refresh, remembering the text it is indexed with. */
+  private touchContact(contactId: string, touched: Touched): void {
+    if (!touched.contacts.has(contactId)) {
+      touched.contacts.set(contactId, this.statements.contactText.get(contactId) ?? null);
+    }
+  }
+
   /**
    * Re-keys a contact in the search index when its last activity moved (so
    * contact hits come newest first from the index's own order) and rewrites
    * its entry when its name or number changed.
    */
-  private refreshContactSearch(contactId: string, textChanged: boolean): void {
+  private refreshContactSearch(contactId: string, indexed: IndexedText | null): void {
     const s = this.statements;
     const row = s.contactSearch.get(contactId);
     if (row === undefined) return;
     const moved = row.search_key === null || row.search_at !== row.at;
-    if (!moved && !textChanged) return;
-    if (row.search_key !== null) s.unindexContact.run(row.search_key);
+    const rewritten = indexed?.name !== row.name || indexed.phone !== row.phone;
+    if (!moved && !rewritten) return;
+    if (row.search_key !== null && indexed !== null) {
+      const old = contactSearchText(indexed);
+      s.unindexContact.run(row.search_key, old.name, old.number);
+    }
     const key = moved || row.search_key === null ? this.contactKey(row.at) : row.search_key;
     if (moved) s.setContactSearch.run(key, row.at, contactId);
     const text = contactSearchText(row);
     s.indexContact.run(key, text.name, text.number);
   }
-}
-
-function touchActivity(touched: Touched, contactId: string): void {
-  touched.contacts.set(contactId, touched.contacts.get(contactId) ?? false);
 }

@@ -28,7 +28,7 @@ const FILTERS: Record<ConversationFilter, { readonly index: string; readonly whe
     where: "blocked = 0 AND status = 'open' AND assignee_id IS NULL",
   },
   closed: { index: 'conversations_by_status', where: "blocked = 0 AND status = 'closed'" },
-  'opted-out': { index: 'conversations_by_consent', where: 'blocked = 0 AND opted_in = 0' },
+  'opted-out': { index: 'conversations_by_activity', where: 'blocked = 0 AND opted_in = 0' },
   blocked: { index: 'conversations_by_activity', where: 'blocked = 1' },
 };
 

@@ -72,16 +72,16 @@ export const MIGRATIONS: readonly Migration[] = [
           last_at TEXT,
           unread INTEGER NOT NULL DEFAULT 0
         ) STRICT;
+        -- Every text moves its conversation in the indexes holding last_activity_at:
+        -- few of them, so the opted-out filter walks by_activity, checking opted_in in the index.
         CREATE INDEX conversations_by_status
           ON conversations (blocked, status, last_activity_at, id);
         CREATE INDEX conversations_by_assignee
           ON conversations (blocked, status, assignee_id, last_activity_at, id);
-        CREATE INDEX conversations_by_consent
-          ON conversations (blocked, opted_in, last_activity_at, id);
-        CREATE INDEX conversations_by_activity ON conversations (blocked, last_activity_at, id);
-        -- A contact's latest conversation; with blocked, list counts never read the rows.
-        CREATE INDEX conversations_by_contact
-          ON conversations (contact_id, last_activity_at, id, blocked);
+        CREATE INDEX conversations_by_activity
+          ON conversations (blocked, last_activity_at, id, opted_in);
+        -- A contact's conversations (usually one); with blocked, list counts never read the rows.
+        CREATE INDEX conversations_by_contact ON conversations (contact_id, blocked);
         -- counts() reads only this index: one small scan instead of the wide rows.
         CREATE INDEX conversations_for_counts
           ON conversations (blocked, status, opted_in, assignee_id, unread);
@@ -175,8 +175,10 @@ export const MIGRATIONS: readonly Migration[] = [
        *   (14155550123, 4155550123, …, 23), so a prefix query on the digits
        *   typed finds 5550123, 555 or 0123 anywhere in the number: trigram's
        *   substring search, from 2 digits, on a few tokens per contact.
-       * Both are contentless (the text lives in messages and contacts) with
-       * delete support, keyed by a time-ordered rowid, so "newest first" is
+       * Both are contentless (the text lives in messages and contacts; an
+       * entry is removed with the 'delete' command and the text it was
+       * indexed with, which costs far less than contentless_delete's
+       * tombstones) and keyed by a time-ordered rowid, so "newest first" is
        * the index's own order and a search stops after the first hits.
        */
       db.exec(`
@@ -187,12 +189,12 @@ export const MIGRATIONS: readonly Migration[] = [
 
         CREATE VIRTUAL TABLE messages_search USING fts5(
           body,
-          content = '', contentless_delete = 1,
+          content = '',
           tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
         );
         CREATE VIRTUAL TABLE contacts_search USING fts5(
           name, number,
-          content = '', contentless_delete = 1,
+          content = '',
           tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
         );
         INSERT INTO messages_search (rowid, body) SELECT rk, body FROM messages;

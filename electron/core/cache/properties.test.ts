@@ -128,6 +128,46 @@ function observe(cache: LocalCache) {
   };
 }
 
+/**
+ * What search must find, worked out from the rows themselves: the contacts
+ * whose name has the word and the messages whose text has it, less what an
+ * agent may not see. A stale index entry (an old name or text) would show.
+ */
+function searchTruth(cache: LocalCache, word: string) {
+  const agent = cache.counts().blocked === null;
+  const has = (text: string) =>
+    text
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .some((token) => token.startsWith(word));
+  const contacts = CONTACTS.filter((id) => {
+    const view = cache.contact(id);
+    return view !== null && has(view.contact.name) && !(agent && view.contact.blocked);
+  });
+  const messages = CONVERSATIONS.flatMap((conversationId) => {
+    const row = cache.conversationRow(conversationId);
+    if (row === null) return [];
+    return cache
+      .messages({ conversationId, limit: 1000 })
+      .messages.filter(
+        (shown) => has(shown.body) && !(agent && (row.blocked || shown.status === 'quarantined')),
+      )
+      .map((shown) => shown.id);
+  });
+  const hits = cache.search(word, 200);
+  const found = (kind: SearchHit['kind']) =>
+    hits
+      .filter((hit) => hit.kind === kind)
+      .map((hit) => hit.messageId ?? hit.contactId)
+      .sort();
+  return {
+    expected: { contacts: contacts.sort(), messages: messages.sort() },
+    found: { contacts: found('contact'), messages: found('message') },
+  };
+}
+
 let folder: ReturnType<typeof temporaryFolder>;
 let files = 0;
 
@@ -176,6 +216,10 @@ describe('the cache, for any run of changes', () => {
             start = end;
           });
           expect(observe(split)).toEqual(observe(whole));
+          for (const word of ['lovelace', 'smith', 'owner', 'parking', 'thursday', 'cafe']) {
+            const { expected, found } = searchTruth(split, word);
+            expect(found, word).toEqual(expected);
+          }
         } finally {
           whole.close();
           split.close();

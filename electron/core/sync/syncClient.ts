@@ -1,0 +1,283 @@
+import { io, type Socket } from 'socket.io-client';
+import type { SyncStatus } from '../../../shared/ipc/views';
+import type { CommandRequest } from '../../../shared/protocol/commands';
+import { ChangeSchema, type Change } from '../../../shared/protocol/entities';
+import type { ClientToServer, PullResponse, ServerToClient } from '../../../shared/protocol/sync';
+import type { Failure } from '../../../shared/result';
+
+/** Where changes are stored: the cache, which moves its cursor with the rows. */
+export interface ChangeStore {
+  cursor(): Promise<number>;
+  applyChanges(changes: readonly Change[]): Promise<{ cursor: number; applied: number }>;
+}
+
+/** The server's answer to a command, as its acknowledgement carries it. */
+export type CommandAck =
+  | { readonly ok: true; readonly value: unknown }
+  | {
+      readonly ok: false;
+      readonly error: Failure & {
+        readonly problems?: readonly { path: string; message: string }[];
+      };
+    };
+
+export interface SyncClientOptions {
+  readonly serverUrl: string;
+  readonly token: string;
+  readonly store: ChangeStore;
+  /** Changes just stored, in seq order. */
+  readonly onApplied: (changes: readonly Change[]) => void;
+  readonly onStatus: (status: SyncStatus) => void;
+  /** Caught up after (re)connecting: the outbox may send now. */
+  readonly onLive: () => void;
+  /** The server ended the session: the person must sign in again. */
+  readonly onSignedOut: (reason: string) => void;
+  /** Commands waiting in the outbox, for the status line. */
+  readonly queued: () => number;
+  readonly pageSize?: number;
+  /** First and longest wait between connection attempts. */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** How long a pull or command may wait for its acknowledgement. */
+  readonly ackTimeoutMs?: number;
+  /** Errors that are bugs or broken data, not connection trouble. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Thrown by `command` when the server cannot be asked right now. */
+export class OfflineError extends Error {
+  constructor(message = 'Not connected to the server.') {
+    super(message);
+    this.name = 'OfflineError';
+  }
+}
+
+const PAGE = 1000;
+
+/**
+ * Keeps the cache in step with the server: signs in at the handshake,
+ * catches up from the cache's cursor in pages (pulling the next page while
+ * the last is stored), then applies live changes. A live packet that skips
+ * ahead of the cursor (another server committed first) triggers a pull from
+ * the cursor. Every store runs through one queue, so changes are applied
+ * in order and the cursor never passes a change it has not stored.
+ */
+export class SyncClient {
+  readonly #options: SyncClientOptions;
+  readonly #socket: Socket<ServerToClient, ClientToServer>;
+  #cursor = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #catchingUp = false;
+  #buffered: Change[] = [];
+  #live = false;
+  #stopped = false;
+  #attempt = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #status: SyncStatus = { state: 'connecting', queued: 0 };
+
+  constructor(options: SyncClientOptions) {
+    this.#options = options;
+    this.#socket = io(options.serverUrl, {
+      auth: { token: options.token },
+      autoConnect: false,
+      // Reconnection is ours: it reports when the next attempt is due and
+      // stops when the session has ended.
+      reconnection: false,
+      transports: ['websocket'],
+    });
+    this.#socket.on('connect', () => {
+      this.#attempt = 0;
+      this.#enqueue(() => this.#catchUp());
+    });
+    this.#socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      if (error.data?.code === 'unauthenticated') {
+        this.#stopped = true;
+        this.#setStatus({
+          state: 'offline',
+          queued: options.queued(),
+          reason: error.message,
+          retryAt: null,
+        });
+        options.onSignedOut(error.message);
+        return;
+      }
+      this.#scheduleReconnect('No connection to the server');
+    });
+    this.#socket.on('disconnect', () => {
+      this.#live = false;
+      this.#scheduleReconnect('The connection to the server was lost');
+    });
+    this.#socket.on('changes', (changes) => {
+      this.#receive(changes);
+    });
+  }
+
+  /** True once caught up, while connected. */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  get status(): SyncStatus {
+    return this.#status;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#setStatus({ state: 'connecting', queued: this.#options.queued() });
+    this.#socket.connect();
+  }
+
+  /** Disconnects for good and waits for the store queue to drain. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+    this.#socket.disconnect();
+    await this.#queue;
+  }
+
+  /** The outbox's count changed: say so in the status line. */
+  refreshStatus(): void {
+    this.#setStatus({ ...this.#status, queued: this.#options.queued() } as SyncStatus);
+  }
+
+  /** Sends one command and waits for the server's answer. */
+  async command(request: CommandRequest): Promise<CommandAck> {
+    if (!this.#socket.connected) throw new OfflineError();
+    try {
+      return (await this.#socket
+        .timeout(this.#options.ackTimeoutMs ?? 15_000)
+        .emitWithAck('command', request)) as CommandAck;
+    } catch {
+      throw new OfflineError('The server did not answer in time.');
+    }
+  }
+
+  #enqueue(work: () => Promise<void>): void {
+    this.#queue = this.#queue.then(work).catch((error: unknown) => {
+      this.#options.onError?.(error);
+      // A failed pull or store leaves the cursor where it was: start over.
+      if (!this.#stopped && this.#socket.connected) this.#socket.disconnect();
+      this.#scheduleReconnect('Sync stopped after an error; retrying');
+    });
+  }
+
+  #receive(raw: unknown): void {
+    const parsed = ChangeSchema.array().safeParse(raw);
+    if (!parsed.success) {
+      this.#options.onError?.(
+        new Error(`A change from the server did not parse: ${parsed.error.message}`),
+      );
+      return;
+    }
+    if (this.#catchingUp) {
+      this.#buffered.push(...parsed.data);
+      return;
+    }
+    const changes = parsed.data;
+    this.#enqueue(async () => {
+      const first = changes[0];
+      if (first === undefined) return;
+      if (first.seq > this.#cursor + 1) {
+        // Another server's packet is ahead of ours: fetch what lies between.
+        this.#buffered.push(...changes);
+        await this.#catchUp();
+        return;
+      }
+      await this.#apply(changes);
+    });
+  }
+
+  async #apply(changes: readonly Change[]): Promise<void> {
+    const before = this.#cursor;
+    const { cursor } = await this.#options.store.applyChanges(changes);
+    this.#cursor = cursor;
+    const stored = changes.filter((change) => change.seq > before && change.seq <= cursor);
+    if (stored.length > 0) this.#options.onApplied(stored);
+  }
+
+  async #pull(since: number): Promise<PullResponse> {
+    const answer = (await this.#socket
+      .timeout(this.#options.ackTimeoutMs ?? 30_000)
+      .emitWithAck('sync.pull', { since, limit: this.#options.pageSize ?? PAGE })) as
+      { ok: true; value: PullResponse } | { ok: false; error: Failure };
+    if (!answer.ok) throw new Error(`The server refused a pull: ${answer.error.message}`);
+    return {
+      ...answer.value,
+      changes: ChangeSchema.array().parse(answer.value.changes),
+    };
+  }
+
+  /** Pulls from the cursor until the server has nothing newer, then applies what arrived live. */
+  async #catchUp(): Promise<void> {
+    this.#catchingUp = true;
+    this.#live = false;
+    try {
+      this.#cursor = await this.#options.store.cursor();
+      const start = this.#cursor;
+      let target = start;
+      pulling: for (;;) {
+        // Pull page k+1 while page k is stored.
+        let next: Promise<PullResponse> | null = this.#pull(this.#cursor);
+        while (next !== null) {
+          const page: PullResponse = await next;
+          target = Math.max(target, page.last);
+          const last = page.changes.at(-1);
+          next = page.more && last !== undefined ? this.#pull(last.seq) : null;
+          if (page.changes.length > 0) await this.#apply(page.changes);
+          this.#setStatus({
+            state: 'catching-up',
+            done: this.#cursor - start,
+            total: Math.max(target - start, this.#cursor - start),
+            queued: this.#options.queued(),
+          });
+        }
+        // Live packets that came meanwhile; more may come while these are stored.
+        for (;;) {
+          const waiting = this.#buffered.filter((change) => change.seq > this.#cursor);
+          this.#buffered = [];
+          if (waiting.length === 0) break pulling;
+          waiting.sort((a, b) => a.seq - b.seq);
+          await this.#apply(waiting);
+          const rest = waiting.filter((change) => change.seq > this.#cursor);
+          if (rest.length > 0) {
+            // A gap remains (a packet from another server raced the pages): pull again.
+            this.#buffered.push(...rest);
+            continue pulling;
+          }
+        }
+      }
+    } finally {
+      this.#catchingUp = false;
+    }
+    if (!this.#socket.connected) return;
+    this.#live = true;
+    this.#setStatus({ state: 'live', queued: this.#options.queued() });
+    this.#options.onLive();
+  }
+
+  #scheduleReconnect(reason: string): void {
+    if (this.#stopped || this.#retry !== undefined) return;
+    this.#live = false;
+    const { initialMs, maxMs } = this.#options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    // Full jitter, so a room of desktops does not reconnect in step after an outage.
+    const ceiling = Math.min(maxMs, initialMs * 2 ** this.#attempt);
+    const delay = Math.max(initialMs / 2, Math.random() * ceiling);
+    this.#attempt += 1;
+    this.#setStatus({
+      state: 'offline',
+      queued: this.#options.queued(),
+      reason,
+      retryAt: new Date(Date.now() + delay).toISOString(),
+    });
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      if (this.#stopped) return;
+      this.#setStatus({ state: 'connecting', queued: this.#options.queued() });
+      this.#socket.connect();
+    }, delay);
+  }
+
+  #setStatus(status: SyncStatus): void {
+    this.#status = status;
+    this.#options.onStatus(status);
+  }
+}
