@@ -5,6 +5,7 @@ import type {
   MessageSnapshot,
 } from '../../../shared/protocol/entities';
 import type { Database } from './migrations';
+import { IndexWrites } from './indexWrites';
 import { type ContactRecord, flag } from './rows';
 import { contactSearchText } from './searchText';
 import { timeKeys } from './timeKey';
@@ -44,6 +45,8 @@ interface IndexedText {
 /** What one run of changes touched, brought up to date once at its end. */
 interface Touched {
   readonly conversations: Set<string>;
+  readonly messageIndex: IndexWrites<string>;
+  readonly contactIndex: IndexWrites<IndexedText>;
   /**
    * Contacts whose search entry may be stale, each with its name and number
    * as they were when first touched: what its entry was indexed with, which
@@ -92,8 +95,12 @@ function prepare(db: Database) {
          business_number_id = excluded.business_number_id, status = excluded.status,
          assignee_id = excluded.assignee_id, last_activity_at = excluded.last_activity_at`,
     ),
-    moveConversation: db.prepare<[string, string]>(
-      'UPDATE conversations SET last_activity_at = ? WHERE id = ?',
+    // The usual change, a text moving its conversation: one statement when only the time differs.
+    moveConversation: db.prepare<[ConversationParams]>(
+      `UPDATE conversations SET last_activity_at = @last_activity_at
+       WHERE id = @id AND contact_id = @contact_id AND business_number_id = @business_number_id
+         AND status = @status AND assignee_id IS @assignee_id
+         AND last_activity_at != @last_activity_at`,
     ),
     copyContactTo: db.prepare<[string]>(
       `UPDATE conversations SET name = k.name, phone = k.phone, opted_in = k.opted_in,
@@ -161,7 +168,7 @@ function prepare(db: Database) {
            WHERE conversation_id = conversations.id AND status != 'quarantined'
            ORDER BY created_at DESC, id DESC LIMIT 1),
          unread = (
-           SELECT count(*) FROM messages m
+           SELECT count(*) FROM messages m INDEXED BY messages_unread
            WHERE m.conversation_id = conversations.id
              AND m.created_at > coalesce(
                (SELECT read_at FROM reads r WHERE r.conversation_id = conversations.id AND r.user_id = ?), '')
@@ -223,7 +230,12 @@ export class ChangeWriter {
   }
 
   private applyAll(changes: readonly Change[], me: string | null) {
-    const touched: Touched = { conversations: new Set(), contacts: new Map() };
+    const touched: Touched = {
+      conversations: new Set(),
+      contacts: new Map(),
+      messageIndex: new IndexWrites(),
+      contactIndex: new IndexWrites(),
+    };
     let cursor = this.statements.cursor.get()?.cursor ?? 0;
     let applied = 0;
     for (const change of [...changes].sort((a, b) => a.seq - b.seq)) {
@@ -235,7 +247,10 @@ export class ChangeWriter {
       applied += 1;
     }
     for (const id of touched.conversations) this.statements.refreshConversation.run(me, id);
-    for (const [id, indexed] of touched.contacts) this.refreshContactSearch(id, indexed);
+    for (const [id, indexed] of touched.contacts) {
+      this.refreshContactSearch(id, indexed, touched.contactIndex);
+    }
+    this.writeIndexes(touched);
     if (applied > 0) this.statements.setCursor.run(cursor);
     return { cursor, applied };
   }
@@ -319,18 +334,21 @@ export class ChangeWriter {
       assignee_id: conversation.assigneeId,
       last_activity_at: conversation.lastActivityAt,
     };
+    if (s.moveConversation.run(after).changes > 0) {
+      this.touchContact(after.contact_id, touched);
+      return;
+    }
     const before = s.conversationHead.get(conversation.id);
     const same = (column: keyof ConversationParams) => before?.[column] === after[column];
     const moved = !same('last_activity_at');
     if (
+      moved ||
       !same('contact_id') ||
       !same('business_number_id') ||
       !same('status') ||
       !same('assignee_id')
     ) {
       s.upsertConversation.run(after);
-    } else if (moved) {
-      s.moveConversation.run(after.last_activity_at, after.id);
     }
     if (!same('contact_id')) {
       s.copyContactTo.run(after.id);
@@ -364,13 +382,10 @@ export class ChangeWriter {
     };
     if (before === undefined) {
       s.insertMessage.run(params);
-      s.indexMessage.run(rk, message.body);
+      touched.messageIndex.change(rk, null, message.body);
     } else {
       s.updateMessage.run(params);
-      if (before.body !== message.body) {
-        s.unindexMessage.run(rk, before.body);
-        s.indexMessage.run(rk, message.body);
-      }
+      touched.messageIndex.change(rk, before.body, message.body);
       if (before.conversation_id !== message.conversationId) {
         touched.conversations.add(before.conversation_id);
       }
@@ -390,20 +405,42 @@ export class ChangeWriter {
    * contact hits come newest first from the index's own order) and rewrites
    * its entry when its name or number changed.
    */
-  private refreshContactSearch(contactId: string, indexed: IndexedText | null): void {
+  private refreshContactSearch(
+    contactId: string,
+    indexed: IndexedText | null,
+    index: IndexWrites<IndexedText>,
+  ): void {
     const s = this.statements;
     const row = s.contactSearch.get(contactId);
     if (row === undefined) return;
-    const moved = row.search_key === null || row.search_at !== row.at;
-    const rewritten = indexed?.name !== row.name || indexed.phone !== row.phone;
-    if (!moved && !rewritten) return;
-    if (row.search_key !== null && indexed !== null) {
-      const old = contactSearchText(indexed);
-      s.unindexContact.run(row.search_key, old.name, old.number);
+    const current = { name: row.name, phone: row.phone };
+    if (row.search_key !== null && row.search_at === row.at) {
+      index.change(row.search_key, indexed, current);
+      return;
     }
-    const key = moved || row.search_key === null ? this.contactKey(row.at) : row.search_key;
-    if (moved) s.setContactSearch.run(key, row.at, contactId);
-    const text = contactSearchText(row);
-    s.indexContact.run(key, text.name, text.number);
+    if (row.search_key !== null) index.change(row.search_key, indexed, null);
+    const key = this.contactKey(row.at);
+    s.setContactSearch.run(key, row.at, contactId);
+    index.change(key, null, current);
+  }
+
+  private writeIndexes(touched: Touched): void {
+    const s = this.statements;
+    touched.messageIndex.write(
+      (a, b) => a === b,
+      (rowid, body) => s.unindexMessage.run(rowid, body),
+      (rowid, body) => s.indexMessage.run(rowid, body),
+    );
+    touched.contactIndex.write(
+      (a, b) => a.name === b.name && a.phone === b.phone,
+      (rowid, contact) => {
+        const text = contactSearchText(contact);
+        s.unindexContact.run(rowid, text.name, text.number);
+      },
+      (rowid, contact) => {
+        const text = contactSearchText(contact);
+        s.indexContact.run(rowid, text.name, text.number);
+      },
+    );
   }
 }

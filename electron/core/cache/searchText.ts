@@ -9,11 +9,10 @@ const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 const PHONE_LIKE = /^[\d\s()+.-]+$/u;
 const MAX_WORDS = 8;
 const MAX_WORD_LENGTH = 64;
-/**
- * The shortest prefix each index answers from a prefix index (see the
- * search migration): names from one letter ("ada l"), message words from two.
- */
-export const MIN_PREFIX = { messages: 2, contacts: 1 } as const;
+/** The shortest prefix each index answers from a prefix index (see the search migration). */
+export const MIN_PREFIX = { messages: 2, contacts: 2 } as const;
+/** The fewest digits that search numbers; the number's shorter suffixes are not indexed. */
+export const MIN_DIGITS = 3;
 export type SearchIndex = keyof typeof MIN_PREFIX;
 
 export type Range = readonly [start: number, end: number];
@@ -45,7 +44,7 @@ function words(text: string): { word: string; index: number }[] {
 export interface ParsedQuery {
   /** Folded words, at most MAX_WORDS of at most MAX_WORD_LENGTH characters. */
   readonly words: readonly string[];
-  /** The digits of a query that is only a phone number (2 digits or more), else null. */
+  /** The digits of a query that is only a phone number (3 digits or more), else null. */
   readonly digits: string | null;
 }
 
@@ -57,7 +56,7 @@ export function parseQuery(input: string): ParsedQuery {
   const digits = input.replace(/\D/gu, '');
   return {
     words: folded,
-    digits: PHONE_LIKE.test(input) && digits.length >= 2 ? digits.slice(0, 20) : null,
+    digits: PHONE_LIKE.test(input) && digits.length >= MIN_DIGITS ? digits.slice(0, 20) : null,
   };
 }
 
@@ -83,8 +82,13 @@ export function searchTerms(
   index: SearchIndex,
 ): { readonly word: string; readonly prefix: boolean }[] {
   const min = MIN_PREFIX[index];
-  const last = words.length - 1;
-  return words
+  // Fewer digits than a number search takes would match nearly every number.
+  const kept =
+    index === 'contacts'
+      ? words.filter((word) => !/^\d+$/u.test(word) || word.length >= MIN_DIGITS)
+      : words;
+  const last = kept.length - 1;
+  return kept
     .filter((word, position) => position < last || last === 0 || word.length >= min)
     .map((word, position) => ({
       word,
@@ -99,7 +103,7 @@ export function ftsDigits(digits: string): string {
 
 /**
  * A contact's text in the search index: the name as is, and every suffix
- * of the number's digits (2 or more), so digits typed from anywhere in the
+ * of the number's digits (3 or more), so digits typed from anywhere in the
  * number are a prefix of one of them.
  */
 export function contactSearchText(contact: { readonly name: string; readonly phone: string }): {
@@ -108,7 +112,9 @@ export function contactSearchText(contact: { readonly name: string; readonly pho
 } {
   const digits = contact.phone.replace(/\D/gu, '');
   const suffixes: string[] = [];
-  for (let start = 0; start <= digits.length - 2; start += 1) suffixes.push(digits.slice(start));
+  for (let start = 0; start <= digits.length - MIN_DIGITS; start += 1) {
+    suffixes.push(digits.slice(start));
+  }
   return { name: contact.name, number: suffixes.join(' ') };
 }
 
