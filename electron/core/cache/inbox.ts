@@ -97,6 +97,7 @@ export class Inbox {
       listSize: db.prepare<[string, number], { size: number }>(
         'SELECT count(*) AS size FROM (SELECT 1 FROM contact_lists WHERE list_id = ? LIMIT ?)',
       ),
+      // The groups are few (statuses × consent × assignees): summing them is instant.
       counts: db.prepare<
         [string | null],
         {
@@ -110,22 +111,20 @@ export class Inbox {
         }
       >(
         `SELECT
-           count(*) FILTER (WHERE blocked = 0 AND status = 'open') AS open,
-           count(*) FILTER (WHERE blocked = 0 AND status = 'open' AND assignee_id = ?) AS mine,
-           count(*) FILTER (WHERE blocked = 0 AND status = 'open' AND assignee_id IS NULL) AS unassigned,
-           count(*) FILTER (WHERE blocked = 0 AND status = 'closed') AS closed,
-           count(*) FILTER (WHERE blocked = 0 AND opted_in = 0) AS opted_out,
-           count(*) FILTER (WHERE blocked = 1) AS blocked,
+           coalesce(sum(conversations) FILTER (WHERE blocked = 0 AND status = 'open'), 0) AS open,
+           coalesce(sum(conversations)
+             FILTER (WHERE blocked = 0 AND status = 'open' AND assignee_id = ?), 0) AS mine,
+           coalesce(sum(conversations)
+             FILTER (WHERE blocked = 0 AND status = 'open' AND assignee_id = ''), 0) AS unassigned,
+           coalesce(sum(conversations) FILTER (WHERE blocked = 0 AND status = 'closed'), 0) AS closed,
+           coalesce(sum(conversations) FILTER (WHERE blocked = 0 AND opted_in = 0), 0) AS opted_out,
+           coalesce(sum(conversations) FILTER (WHERE blocked = 1), 0) AS blocked,
            coalesce(sum(unread) FILTER (WHERE blocked = 0), 0) AS unread
-         FROM conversations INDEXED BY conversations_for_counts`,
+         FROM conversation_groups`,
       ),
       lists: db.prepare<[], { id: string }>('SELECT id FROM lists'),
-      // One pass over the memberships, each a lookup in a covering index.
       listCounts: db.prepare<[], { id: string; count: number }>(
-        `SELECT l.list_id AS id, count(*) AS count FROM contact_lists l
-           CROSS JOIN conversations c INDEXED BY conversations_by_contact
-             ON c.contact_id = l.contact_id
-         WHERE c.blocked = 0 GROUP BY l.list_id`,
+        'SELECT list_id AS id, conversations AS count FROM list_counts WHERE conversations > 0',
       ),
     };
   }

@@ -14,6 +14,9 @@ const DATA_TABLES = [
   'users',
   'reads',
   'outbox',
+  // Emptied last: the triggers of the tables above write to them as rows go.
+  'conversation_groups',
+  'list_counts',
 ] as const;
 const SEARCH_TABLES = ['messages_search', 'contacts_search'] as const;
 

@@ -131,7 +131,9 @@ describe('migrations', () => {
         'consent_history',
         'contact_lists',
         'contacts',
+        'conversation_groups',
         'conversations',
+        'list_counts',
         'lists',
         'messages',
         'meta',
@@ -170,7 +172,7 @@ describe('migrations', () => {
     });
   }
 
-  it('make old rows searchable (version 2 indexes what version 1 stored)', () => {
+  it('make old rows searchable and counted (later versions index what version 1 stored)', () => {
     const db = new SqliteDatabase(file);
     migrate(db, 1);
     SEEDS[1]?.(db);
@@ -186,6 +188,12 @@ describe('migrations', () => {
       expect(cache.conversations({ filter: { listId: 'vip' }, limit: 10 }).rows).toMatchObject([
         { id: 'conversation-1', unread: 1 },
       ]);
+      expect(cache.counts()).toMatchObject({
+        open: 1,
+        unassigned: 1,
+        unread: 1,
+        lists: { vip: 1 },
+      });
     } finally {
       cache.close();
     }

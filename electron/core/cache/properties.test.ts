@@ -168,6 +168,34 @@ function searchTruth(cache: LocalCache, word: string) {
   };
 }
 
+/** The counts as the filters' own rows give them (the cache keeps its counts separately). */
+function countsTruth(cache: LocalCache) {
+  const rows = (filter: ConversationQuery['filter']) =>
+    cache.conversations({ filter, limit: 1000 }).rows;
+  const agent =
+    cache.account().users.find((person) => person.id === ME.userId)?.role !== 'supervisor';
+  const visible = CONVERSATIONS.map((id) => cache.conversationRow(id)).filter(
+    (row) => row !== null && !row.blocked,
+  );
+  const lists = Object.fromEntries(
+    [...new Set([...cache.account().lists.map((item) => item.id), ...LISTS])]
+      .map((listId): [string, number] => [listId, rows({ listId }).length])
+      .filter(
+        ([listId, count]) => count > 0 || cache.account().lists.some((item) => item.id === listId),
+      ),
+  );
+  return {
+    open: rows('open').length,
+    mine: rows('mine').length,
+    unassigned: rows('unassigned').length,
+    closed: rows('closed').length,
+    optedOut: rows('opted-out').length,
+    blocked: agent ? null : rows('blocked').length,
+    lists,
+    unread: visible.reduce((sum, row) => sum + (row?.unread ?? 0), 0),
+  };
+}
+
 let folder: ReturnType<typeof temporaryFolder>;
 let files = 0;
 
@@ -216,6 +244,7 @@ describe('the cache, for any run of changes', () => {
             start = end;
           });
           expect(observe(split)).toEqual(observe(whole));
+          expect(split.counts()).toEqual(countsTruth(split));
           for (const word of ['lovelace', 'smith', 'owner', 'parking', 'thursday', 'cafe']) {
             const { expected, found } = searchTruth(split, word);
             expect(found, word).toEqual(expected);
