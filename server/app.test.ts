@@ -48,6 +48,13 @@ describe.each(DIALECTS)('the HTTP server on %s', (dialect) => {
     expect(good.status).toBe(200);
     expect(await good.json()).toEqual({
       token: expect.stringMatching(/^[\w-]{43}$/u) as unknown,
+      user: {
+        id: expect.any(String) as unknown,
+        accountId: expect.any(String) as unknown,
+        email: ADMIN.email,
+        name: 'Admin',
+        role: 'admin',
+      },
     });
     const bad = await post('/api/v1/login', { ...ADMIN, password: 'wrong password!' });
     expect(bad.status).toBe(401);
