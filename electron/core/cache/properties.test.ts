@@ -88,7 +88,8 @@ const pendingChange: fc.Arbitrary<PendingChange> = fc.oneof(
 );
 
 const changeLog = fc
-  .array(pendingChange, { minLength: 1, maxLength: 60 })
+  // size 'max': lengths up to the maximum (fast-check's default keeps most runs a few changes long).
+  .array(pendingChange, { minLength: 1, maxLength: 80, size: 'max' })
   .map((pending) =>
     pending.map((change, index): Change => ({ ...change, seq: index + 1, at: minute(index) })),
   );
