@@ -49,8 +49,8 @@ interface Touched {
   readonly contactIndex: IndexWrites<IndexedText>;
   /**
    * Contacts whose search entry may be stale, each with its name and number
-   * as they were when first touched: what its entry was indexed with, which
-   * removing the entry needs (null for a contact not stored then).
+   * as the run found them: what its entry was indexed with, which removing
+   * the entry needs (null for a contact not stored then).
    */
   readonly contacts: Map<string, IndexedText | null>;
 }
@@ -178,21 +178,10 @@ function prepare(db: Database) {
 
     contactSearch: db.prepare<
       [string],
-      {
-        name: string;
-        phone: string;
-        search_key: number | null;
-        search_at: string | null;
-        at: string;
-      }
-    >(
-      `SELECT k.name, k.phone, k.search_key, k.search_at,
-         coalesce((SELECT max(c.last_activity_at) FROM conversations c WHERE c.contact_id = k.id),
-                  k.updated_at) AS at
-       FROM contacts k WHERE k.id = ?`,
-    ),
-    setContactSearch: db.prepare<[number, string, string]>(
-      'UPDATE contacts SET search_key = ?, search_at = ? WHERE id = ?',
+      { name: string; phone: string; search_key: number | null; updated_at: string }
+    >('SELECT name, phone, search_key, updated_at FROM contacts WHERE id = ?'),
+    setContactSearch: db.prepare<[number, string]>(
+      'UPDATE contacts SET search_key = ? WHERE id = ?',
     ),
     indexContact: db.prepare<[number, string, string]>(
       'INSERT INTO contacts_search (rowid, name, number) VALUES (?, ?, ?)',
@@ -334,15 +323,11 @@ export class ChangeWriter {
       assignee_id: conversation.assigneeId,
       last_activity_at: conversation.lastActivityAt,
     };
-    if (s.moveConversation.run(after).changes > 0) {
-      this.touchContact(after.contact_id, touched);
-      return;
-    }
+    if (s.moveConversation.run(after).changes > 0) return;
     const before = s.conversationHead.get(conversation.id);
     const same = (column: keyof ConversationParams) => before?.[column] === after[column];
-    const moved = !same('last_activity_at');
     if (
-      moved ||
+      !same('last_activity_at') ||
       !same('contact_id') ||
       !same('business_number_id') ||
       !same('status') ||
@@ -354,9 +339,7 @@ export class ChangeWriter {
       s.copyContactTo.run(after.id);
       // Its messages may have come first (the server logs a text before its conversation).
       touched.conversations.add(after.id);
-      if (before !== undefined) this.touchContact(before.contact_id, touched);
     }
-    if (moved || !same('contact_id')) this.touchContact(after.contact_id, touched);
   }
 
   private message(message: MessageSnapshot, touched: Touched): void {
@@ -401,26 +384,23 @@ export class ChangeWriter {
   }
 
   /**
-   * Re-keys a contact in the search index when its last activity moved (so
-   * contact hits come newest first from the index's own order) and rewrites
-   * its entry when its name or number changed.
+   * Indexes a new contact under a key of its own, made once (so its entry
+   * never moves), and rewrites the entry when its name or number changed.
    */
   private refreshContactSearch(
     contactId: string,
     indexed: IndexedText | null,
     index: IndexWrites<IndexedText>,
   ): void {
-    const s = this.statements;
-    const row = s.contactSearch.get(contactId);
+    const row = this.statements.contactSearch.get(contactId);
     if (row === undefined) return;
     const current = { name: row.name, phone: row.phone };
-    if (row.search_key !== null && row.search_at === row.at) {
+    if (row.search_key !== null) {
       index.change(row.search_key, indexed, current);
       return;
     }
-    if (row.search_key !== null) index.change(row.search_key, indexed, null);
-    const key = this.contactKey(row.at);
-    s.setContactSearch.run(key, row.at, contactId);
+    const key = this.contactKey(row.updated_at);
+    this.statements.setContactSearch.run(key, contactId);
     index.change(key, null, current);
   }
 

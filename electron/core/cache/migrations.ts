@@ -164,16 +164,13 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) => {
       /*
        * Both indexes use unicode61 (case and accents folded) with prefix
-       * indexes, rather than trigram:
+       * indexes on 2 and 3 characters, rather than trigram:
        * - words: "appt" finds "appointment" and "parking" finds "Parking?";
        *   the last word typed is a prefix query, answered from the prefix
-       *   index (2 and 3 characters) without merging every term that starts
-       *   with it. Trigram finds nothing under 3 characters, matches mid-word
-       *   noise, and makes an index about three times the text.
-       * - names: words too, every one a prefix ("ada lov"); only a 3-character
-       *   prefix index, since each contact is written again whenever its
-       *   conversation moves (below), and the few names starting with "jo"
-       *   merge quickly without one.
+       *   index without merging every term that starts with it. Trigram
+       *   finds nothing under 3 characters, matches mid-word noise, and
+       *   makes an index about three times the text.
+       * - names: words too, every one a prefix ("ada lov").
        * - numbers: each contact's digits are indexed as all their suffixes
        *   of 3 digits or more (14155550123, 4155550123, …, 123), so a prefix
        *   query on the digits typed finds 5550123, 555 or 0123 anywhere in
@@ -181,15 +178,13 @@ export const MIGRATIONS: readonly Migration[] = [
        * Both are contentless (the text lives in messages and contacts; an
        * entry is removed with the 'delete' command and the text it was
        * indexed with, which costs far less than contentless_delete's
-       * tombstones), with no column sizes (only ranking reads them; hits come
-       * newest first, not ranked), and keyed by a time-ordered rowid, so
-       * "newest first" is the index's own order and a search stops after the
-       * first hits.
+       * tombstones) and keep no column sizes (only ranking reads them; hits
+       * come newest first, not ranked). Rowids are time-ordered keys: a
+       * message's creation (so "newest first" is the index's own order and
+       * a search stops after the first hits), a contact's first snapshot.
        */
       db.exec(`
         ALTER TABLE contacts ADD COLUMN search_key INTEGER;
-        -- When the contact was last active: its newest conversation's activity, else its update.
-        ALTER TABLE contacts ADD COLUMN search_at TEXT;
         CREATE UNIQUE INDEX contacts_by_search_key ON contacts (search_key);
 
         CREATE VIRTUAL TABLE messages_search USING fts5(
@@ -200,28 +195,25 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE VIRTUAL TABLE contacts_search USING fts5(
           name, number,
           content = '', columnsize = 0,
-          tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
         );
         INSERT INTO messages_search (rowid, body) SELECT rk, body FROM messages;
       `);
       const contacts = db
-        .prepare<[], { id: string; name: string; phone: string; at: string }>(
-          `SELECT k.id, k.name, k.phone,
-             coalesce((SELECT max(c.last_activity_at) FROM conversations c WHERE c.contact_id = k.id),
-                      k.updated_at) AS at
-           FROM contacts k`,
+        .prepare<[], { id: string; name: string; phone: string; updated_at: string }>(
+          'SELECT id, name, phone, updated_at FROM contacts ORDER BY updated_at, id',
         )
         .all();
-      const setKey = db.prepare<[number, string, string]>(
-        'UPDATE contacts SET search_key = ?, search_at = ? WHERE id = ?',
+      const setKey = db.prepare<[number, string]>(
+        'UPDATE contacts SET search_key = ? WHERE id = ?',
       );
       const index = db.prepare<[number, string, string]>(
         'INSERT INTO contacts_search (rowid, name, number) VALUES (?, ?, ?)',
       );
       const keyFor = timeKeys(db, 'contacts');
       for (const contact of contacts) {
-        const key = keyFor(contact.at);
-        setKey.run(key, contact.at, contact.id);
+        const key = keyFor(contact.updated_at);
+        setKey.run(key, contact.id);
         const text = contactSearchText(contact);
         index.run(key, text.name, text.number);
       }

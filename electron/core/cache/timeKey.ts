@@ -5,10 +5,10 @@ const PER_MILLISECOND = 1024;
 
 /**
  * An integer key that sorts like the time `at`: milliseconds × 1024, plus
- * one for each key already taken in that millisecond. Messages (and
- * contacts, by last activity) are keyed this way so the search index, whose
- * rowids are these keys, hands back newest first by reading its rowids
- * backwards and can stop after the first hits instead of sorting them all.
+ * one for each key already taken in that millisecond. Messages are keyed
+ * this way so the search index, whose rowids are these keys, hands back
+ * newest first by reading its rowids backwards and can stop after the first
+ * hits instead of sorting them all (contacts too, by when they were added).
  * Keys stay below 2^53 until the year 2248.
  */
 export function timeKey(
