@@ -60,9 +60,10 @@ function prepare(db: Database) {
     cursor: db.prepare<[], { cursor: number }>('SELECT cursor FROM meta WHERE id = 1'),
     setCursor: db.prepare<[number]>('UPDATE meta SET cursor = ? WHERE id = 1'),
 
-    contactText: db.prepare<[string], { name: string; phone: string }>(
-      'SELECT name, phone FROM contacts WHERE id = ?',
-    ),
+    contactBefore: db.prepare<
+      [string],
+      { name: string; phone: string; opted_in: number; blocked: number; lists: string }
+    >('SELECT name, phone, opted_in, blocked, lists FROM contacts WHERE id = ?'),
     upsertContact: db.prepare<[ContactRecord]>(
       `INSERT INTO contacts (id, phone, name, opted_in, blocked, opt_out, lists, time_zone, updated_at)
        VALUES (@id, @phone, @name, @opted_in, @blocked, @opt_out, @lists, @time_zone, @updated_at)
@@ -290,7 +291,14 @@ export class ChangeWriter {
 
   private contact(contact: ContactSnapshot, touched: Touched): void {
     const s = this.statements;
-    this.touchContact(contact.id, touched);
+    const before = s.contactBefore.get(contact.id);
+    if (!touched.contacts.has(contact.id)) {
+      touched.contacts.set(
+        contact.id,
+        before === undefined ? null : { name: before.name, phone: before.phone },
+      );
+    }
+    const lists = JSON.stringify(contact.lists);
     s.upsertContact.run({
       id: contact.id,
       phone: contact.phone,
@@ -298,19 +306,29 @@ export class ChangeWriter {
       opted_in: flag(contact.optedIn),
       blocked: flag(contact.blocked),
       opt_out: contact.optOut === null ? null : JSON.stringify(contact.optOut),
-      lists: JSON.stringify(contact.lists),
+      lists,
       time_zone: contact.timeZone,
       updated_at: contact.updatedAt,
     });
-    s.clearContactLists.run(contact.id);
-    for (const listId of contact.lists) s.addContactList.run(listId, contact.id);
-    s.copyContact.run(
-      contact.name,
-      contact.phone,
-      flag(contact.optedIn),
-      flag(contact.blocked),
-      contact.id,
-    );
+    // Most updates are consent or time zone: rewrite memberships and conversations only as needed.
+    if (before?.lists !== lists) {
+      s.clearContactLists.run(contact.id);
+      for (const listId of contact.lists) s.addContactList.run(listId, contact.id);
+    }
+    if (
+      before?.name !== contact.name ||
+      before.phone !== contact.phone ||
+      before.opted_in !== flag(contact.optedIn) ||
+      before.blocked !== flag(contact.blocked)
+    ) {
+      s.copyContact.run(
+        contact.name,
+        contact.phone,
+        flag(contact.optedIn),
+        flag(contact.blocked),
+        contact.id,
+      );
+    }
   }
 
   private conversation(conversation: ConversationSnapshot, touched: Touched): void {
@@ -374,13 +392,6 @@ export class ChangeWriter {
       }
     }
     touched.conversations.add(message.conversationId);
-  }
-
-  /** Notes a contact's search entry for a refresh, remembering the text it is indexed with. */
-  private touchContact(contactId: string, touched: Touched): void {
-    if (!touched.contacts.has(contactId)) {
-      touched.contacts.set(contactId, this.statements.contactText.get(contactId) ?? null);
-    }
   }
 
   /**
