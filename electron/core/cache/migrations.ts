@@ -367,8 +367,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     db.pragma('wal_autocheckpoint = 10000');
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = ON');
-    // 32 MiB of pages (SQLite's default is 2 MiB): a large account's indexes stay in memory
-    // while sync writes all over them, at a small part of the app's memory.
+    // 32 MiB of pages (SQLite's default is 2 MiB): more of the indexes a catch-up writes all
+    // over stay in memory, at a small part of the app's memory.
     db.pragma('cache_size = -32768');
     db.pragma('busy_timeout = 5000');
     migrate(db);
