@@ -6,7 +6,7 @@ import type {
 } from '../../../shared/protocol/entities';
 import type { Database } from './migrations';
 import { IndexWrites } from './indexWrites';
-import { type ContactRecord, flag } from './rows';
+import { type ContactRecord, flag, type MessageRecord } from './rows';
 import { contactSearchText } from './searchText';
 import { timeKeys } from './timeKey';
 
@@ -19,23 +19,8 @@ interface ConversationParams {
   readonly last_activity_at: string;
 }
 
-interface MessageParams {
-  readonly rk: number;
-  readonly id: string;
-  readonly conversation_id: string;
-  readonly direction: string;
-  readonly body: string;
-  readonly author_id: string | null;
-  readonly status: string;
-  readonly error_code: string | null;
-  readonly error_message: string | null;
-  readonly possible_opt_out: number;
-  readonly trigger_id: string | null;
-  readonly in_reply_to: string | null;
-  readonly send_at: string | null;
-  readonly created_at: string;
-  readonly updated_at: string;
-}
+/** A message row with its time-ordered key, as the insert and update take it. */
+type MessageParams = MessageRecord & { readonly rk: number };
 
 interface IndexedText {
   readonly name: string;
