@@ -66,6 +66,7 @@ describe('solo mode', () => {
     expect(page.rows).toHaveLength(1);
     expect(page.rows[0]).toMatchObject({ phone: CUSTOMER, unread: 1, optedIn: true });
     const conversationId = page.rows[0]?.id ?? '';
+    await desk.untilNotified((note) => note.body === 'Is my order ready?');
     expect(desk.notifications).toEqual([
       { conversationId, title: CUSTOMER, body: 'Is my order ready?' },
     ]);
@@ -121,10 +122,14 @@ describe('team mode', () => {
     expect(catchingUp.length).toBeGreaterThan(1);
     const counts = await desk.value<InboxCounts>('inbox.counts');
     expect(counts).toMatchObject({ open: 300, unread: 1200, blocked: 0 });
+    // Texts replayed by the catch-up are history, not news: no notification for each.
+    expect(desk.notifications).toEqual([]);
 
     await texts(app.server.url, CUSTOMER, 'Hello from a new number');
     await desk.until('data.changed', hasMessage('Hello from a new number'));
     expect((await desk.value<InboxCounts>('inbox.counts')).open).toBe(301);
+    await desk.untilNotified((note) => note.body === 'Hello from a new number');
+    expect(desk.notifications.map((note) => note.body)).toEqual(['Hello from a new number']);
   });
 
   test('wrong passwords and unreachable servers are refused with a sentence', async () => {

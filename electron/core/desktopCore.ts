@@ -183,9 +183,11 @@ export class DesktopCore {
       token,
       store: cache,
       queued: () => outbox.pending,
-      onApplied: (changes) => {
+      onApplied: (changes, live) => {
         emit('data.changed', [...changes]);
-        this.#afterChanges(cache, user, changes);
+        // A catch-up replays history: no notification for each old text.
+        if (live) this.#notify(cache, user, changes);
+        this.#scheduleBadge(cache);
       },
       onStatus: (status) => {
         emit('sync.status', status);
@@ -225,8 +227,8 @@ export class DesktopCore {
     return run;
   }
 
-  /** Notifications for new inbound texts, and the badge. */
-  #afterChanges(cache: CacheClient, user: SignedInUser, changes: readonly Change[]): void {
+  /** Notifications for new inbound texts in conversations that are unassigned or the person's. */
+  #notify(cache: CacheClient, user: SignedInUser, changes: readonly Change[]): void {
     const notify = this.#options.notify;
     if (notify !== undefined) {
       for (const change of changes) {
@@ -252,7 +254,6 @@ export class DesktopCore {
           .catch((error: unknown) => this.#options.onError?.(error));
       }
     }
-    this.#scheduleBadge(cache);
   }
 
   /** At most a few badge updates a second, however fast texts arrive. */

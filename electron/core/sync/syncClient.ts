@@ -25,8 +25,11 @@ export interface SyncClientOptions {
   readonly serverUrl: string;
   readonly token: string;
   readonly store: ChangeStore;
-  /** Changes just stored, in seq order. */
-  readonly onApplied: (changes: readonly Change[]) => void;
+  /**
+   * Changes just stored, in seq order; `live` is false while catching up
+   * (history being replayed, not news).
+   */
+  readonly onApplied: (changes: readonly Change[], live: boolean) => void;
   readonly onStatus: (status: SyncStatus) => void;
   /** Caught up after (re)connecting: the outbox may send now. */
   readonly onLive: () => void;
@@ -191,7 +194,7 @@ export class SyncClient {
     const { cursor } = await this.#options.store.applyChanges(changes);
     this.#cursor = cursor;
     const stored = changes.filter((change) => change.seq > before && change.seq <= cursor);
-    if (stored.length > 0) this.#options.onApplied(stored);
+    if (stored.length > 0) this.#options.onApplied(stored, !this.#catchingUp);
   }
 
   async #pull(since: number): Promise<PullResponse> {

@@ -30,6 +30,8 @@ export interface CoreHarness {
     event: E,
     match: (payload: IpcEventPayload<E>) => boolean,
   ): Promise<IpcEventPayload<E>>;
+  /** Resolves with the first notification (already shown or to come) that `match` accepts. */
+  untilNotified(match: (notification: TextNotification) => boolean): Promise<TextNotification>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startCore(
   const heard: Heard[] = [];
   const waiters = new Set<(entry: Heard) => boolean>();
   const notifications: TextNotification[] = [];
+  const notificationWaiters = new Set<(notification: TextNotification) => boolean>();
   const badges: number[] = [];
   const core = await DesktopCore.start({
     dataDir,
@@ -58,7 +61,12 @@ export async function startCore(
       heard.push(entry);
       for (const waiter of [...waiters]) if (waiter(entry)) waiters.delete(waiter);
     },
-    notify: (notification) => notifications.push(notification),
+    notify: (notification) => {
+      notifications.push(notification);
+      for (const waiter of [...notificationWaiters]) {
+        if (waiter(notification)) notificationWaiters.delete(waiter);
+      }
+    },
     badge: (unread) => badges.push(unread),
     onError: (error) => {
       console.error(error);
@@ -88,6 +96,16 @@ export async function startCore(
         };
         if (heard.some(accept)) return;
         waiters.add(accept);
+      }),
+    untilNotified: (match) =>
+      new Promise<TextNotification>((resolve) => {
+        const accept = (notification: TextNotification): boolean => {
+          if (!match(notification)) return false;
+          resolve(notification);
+          return true;
+        };
+        if (notifications.some(accept)) return;
+        notificationWaiters.add(accept);
       }),
     stop: () => core.stop(),
   };
