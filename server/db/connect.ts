@@ -58,13 +58,23 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 20 });
+    let closing = false;
+    // An idle connection the database ends (a restart, a failover, an
+    // administrator) is dropped by the pool and replaced on next use; without
+    // a listener its error would crash the process. Quiet while closing.
+    pool.on('error', (error) => {
+      if (!closing) console.error('PostgreSQL closed an idle connection:', error.message);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const parsed = new URL(url);
     return {
       db,
       dialect: 'postgres',
       location: `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`,
-      close: () => db.destroy(),
+      close: () => {
+        closing = true;
+        return db.destroy();
+      },
     };
   }
   throw new Error(
