@@ -190,8 +190,16 @@ export class SyncClient {
   }
 
   async #apply(changes: readonly Change[]): Promise<void> {
+    await this.#applied(changes, this.#options.store.applyChanges(changes));
+  }
+
+  /** Takes in the cache's answer to storing `changes`, once the stores before it are in. */
+  async #applied(
+    changes: readonly Change[],
+    storing: Promise<{ readonly cursor: number }>,
+  ): Promise<void> {
     const before = this.#cursor;
-    const { cursor } = await this.#options.store.applyChanges(changes);
+    const { cursor } = await storing;
     this.#cursor = cursor;
     const stored = changes.filter((change) => change.seq > before && change.seq <= cursor);
     if (stored.length > 0) this.#options.onApplied(stored, !this.#catchingUp);
@@ -209,6 +217,16 @@ export class SyncClient {
     };
   }
 
+  /**
+   * A pull whose answer is awaited later: if storing the page before it
+   * fails first, its own failure (the socket closed) is not left unhandled.
+   */
+  #pullAhead(since: number): Promise<PullResponse> {
+    const pulling = this.#pull(since);
+    pulling.catch(() => undefined);
+    return pulling;
+  }
+
   /** Pulls from the cursor until the server has nothing newer, then applies what arrived live. */
   async #catchUp(): Promise<void> {
     this.#catchingUp = true;
@@ -218,21 +236,40 @@ export class SyncClient {
       const start = this.#cursor;
       let target = start;
       pulling: for (;;) {
-        // Pull page k+1 while page k is stored.
-        let next: Promise<PullResponse> | null = this.#pull(this.#cursor);
+        /*
+         * Pull page k+1 while page k is stored, and hand each page to the
+         * cache as soon as it is in: the cache stores in order, so page k+1
+         * waits there, not for a round trip through this thread. A page
+         * after one that failed finds a gap and stores nothing.
+         */
+        let next: Promise<PullResponse> | null = this.#pullAhead(this.#cursor);
+        let storing: Promise<void> = Promise.resolve();
         while (next !== null) {
           const page: PullResponse = await next;
           target = Math.max(target, page.last);
           const last = page.changes.at(-1);
-          next = page.more && last !== undefined ? this.#pull(last.seq) : null;
-          if (page.changes.length > 0) await this.#apply(page.changes);
-          this.#setStatus({
-            state: 'catching-up',
-            done: this.#cursor - start,
-            total: Math.max(target - start, this.#cursor - start),
-            queued: this.#options.queued(),
-          });
+          next = page.more && last !== undefined ? this.#pullAhead(last.seq) : null;
+          const sent =
+            page.changes.length > 0 ? this.#options.store.applyChanges(page.changes) : null;
+          // Its failure is reported through the page before it, or below.
+          sent?.catch(() => undefined);
+          const previous = storing;
+          storing = (async () => {
+            await previous;
+            if (sent !== null) await this.#applied(page.changes, sent);
+            this.#setStatus({
+              state: 'catching-up',
+              done: this.#cursor - start,
+              total: Math.max(target - start, this.#cursor - start),
+              queued: this.#options.queued(),
+            });
+          })();
+          // Thrown below (or by the next page's await) rather than left unhandled.
+          storing.catch(() => undefined);
+          // At most two pages with the cache at once.
+          await previous;
         }
+        await storing;
         // Live packets that came meanwhile; more may come while these are stored.
         for (;;) {
           const waiting = this.#buffered.filter((change) => change.seq > this.#cursor);
