@@ -68,7 +68,7 @@ describe('solo mode', () => {
     const conversationId = page.rows[0]?.id ?? '';
     await desk.untilNotified((note) => note.body === 'Is my order ready?');
     expect(desk.notifications).toEqual([
-      { conversationId, title: CUSTOMER, body: 'Is my order ready?' },
+      { conversationId, title: '+1 201 555 0142', body: 'Is my order ready?' },
     ]);
 
     const sent = await desk.value<{ state: string }>('commands.run', {

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sendGate } from '../../shared/consent';
+import { formatPhone } from '../../shared/phone';
 import type {
   IpcEvent,
   IpcEventPayload,
@@ -247,7 +248,7 @@ export class DesktopCore {
             if (row.assigneeId !== null && row.assigneeId !== user.id) return;
             notify({
               conversationId: row.id,
-              title: row.name === '' ? row.phone : row.name,
+              title: row.name === '' ? formatPhone(row.phone) : row.name,
               body: message.body,
             });
           })
