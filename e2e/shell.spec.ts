@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/renderer';
 
 const SCREENSHOTS = 'e2e/screenshots';
@@ -7,14 +8,21 @@ test.beforeAll(() => {
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
-test('the window shows what main answered over IPC', async ({ page, appUrl }) => {
+/** Help (the ? key): the version main reports, the shortcuts, and how texts are read. */
+async function openHelp(page: Page, appUrl: string): Promise<void> {
   await page.goto(appUrl);
-  await expect(page.getByRole('heading', { name: 'Textdesk', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('connection')).toHaveText('Live');
+  await page.getByRole('button', { name: /^Help/u }).click();
+  await expect(page.getByRole('dialog', { name: 'Help' })).toBeVisible();
+}
+
+test('help shows what main answered over IPC', async ({ page, appUrl }) => {
+  await openHelp(page, appUrl);
   await expect(page.getByTestId('app-info')).toContainText(/^Version \S+ · \w+ \(preview\)$/u);
 });
 
 test('a supervisor sees how customer texts are read', async ({ page, appUrl }) => {
-  await page.goto(appUrl);
+  await openHelp(page, appUrl);
   const text = page.getByRole('textbox', { name: 'Customer text' });
   const answer = page.getByTestId('explanation');
 
@@ -56,7 +64,7 @@ test('the content security policy blocks injected scripts and remote content', a
 }) => {
   const response = await page.goto(appUrl);
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-  await expect(page.getByTestId('app-info')).toContainText('Version');
+  await expect(page.getByTestId('connection')).toHaveText('Live');
 
   const violations = await page.evaluate(async () => {
     // Resolves on the page's own violation events: no timers.

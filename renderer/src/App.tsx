@@ -1,80 +1,136 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { textdesk } from './api';
+import { About } from './components/About';
+import { ContactPanel } from './components/ContactPanel';
+import { ConversationList } from './components/ConversationList';
+import { SearchDialog } from './components/SearchDialog';
+import { Sidebar } from './components/Sidebar';
+import { SignIn } from './components/SignIn';
+import { Thread } from './components/Thread';
+import { useShortcuts } from './shortcuts';
 import { useStore } from './store';
 
-const KIND_LABELS = {
-  'opt-out': 'Opt-out',
-  'opt-in': 'Opt-in',
-  trigger: 'Trigger',
-  message: 'Message',
-} as const;
+/** Main's events, into the store. */
+function useMainEvents(): void {
+  useEffect(() => {
+    const api = textdesk();
+    const store = useStore.getState;
+    const stops = [
+      api.on('session.changed', (session) => {
+        store().sessionChanged(session);
+      }),
+      api.on('sync.status', (status) => {
+        store().syncChanged(status);
+      }),
+      api.on('data.changed', (changes) => {
+        store().dataChanged(changes);
+      }),
+      api.on('outbox.cancelled', (cancelled) => {
+        store().notify('error', `A text was not sent: ${cancelled.reason}`);
+        if (cancelled.conversationId === store().selectedId) void store().reloadThread();
+      }),
+      api.on('app.openConversation', ({ conversationId }) => {
+        void store().openConversation(conversationId);
+      }),
+      api.on('presence.changed', ({ conversationId, people }) => {
+        store().presenceChanged(conversationId, people);
+      }),
+    ];
+    void store().loadSession();
+    // Unread texts in the open conversation are read once the window has focus again.
+    const focused = () => {
+      store().markRead();
+    };
+    window.addEventListener('focus', focused);
+    return () => {
+      for (const stop of stops) stop();
+      window.removeEventListener('focus', focused);
+    };
+  }, []);
+}
 
-function Explainer() {
-  const inputId = useId();
-  const text = useStore((state) => state.explainText);
-  const explanation = useStore((state) => state.explanation);
-  const error = useStore((state) => state.explainError);
-  const explain = useStore((state) => state.explain);
+function useTheme(): void {
+  const theme = useStore((state) => state.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
 
+function Notices() {
+  const notices = useStore((state) => state.notices);
+  const dismiss = useStore((state) => state.dismissNotice);
   return (
-    <section className="card" aria-labelledby={`${inputId}-title`}>
-      <h2 id={`${inputId}-title`}>What happens if a customer texts…</h2>
-      <label htmlFor={inputId} className="visually-hidden">
-        Customer text
-      </label>
-      <input
-        id={inputId}
-        className="text-input"
-        type="text"
-        placeholder="Try STOP, HELP, “please stop texting me” or “Cancel my appointment”"
-        value={text}
-        maxLength={1600}
-        autoComplete="off"
-        onChange={(event) => void explain(event.target.value)}
+    <div className="notices" aria-live="polite">
+      {notices.map((notice) => (
+        <div key={notice.id} className={`notice notice-${notice.kind}`} role="alert">
+          <span>{notice.text}</span>
+          <button
+            type="button"
+            className="link"
+            aria-label="Dismiss"
+            onClick={() => {
+              dismiss(notice.id);
+            }}
+          >
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Inbox() {
+  const contactPanel = useRef<HTMLDivElement>(null);
+  const [help, setHelp] = useState(false);
+  const showContact = () => {
+    contactPanel.current?.querySelector<HTMLElement>('#contact-opted-in')?.focus();
+  };
+  useShortcuts({
+    help: () => {
+      setHelp(true);
+    },
+  });
+  return (
+    <div className="inbox">
+      <Sidebar
+        onHelp={() => {
+          setHelp(true);
+        }}
       />
-      <output className="explanation" aria-live="polite" data-testid="explanation">
-        {error !== null ? (
-          <span className="error">{error}</span>
-        ) : explanation !== null ? (
-          <>
-            <span className={`badge badge-${explanation.kind}`}>
-              {KIND_LABELS[explanation.kind]}
-              {explanation.possibleOptOut ? ' · possible opt-out' : ''}
-            </span>
-            <span>{explanation.summary}</span>
-          </>
-        ) : (
-          <span className="muted">Type a text to see how Textdesk reads it.</span>
-        )}
-      </output>
-    </section>
+      <section className="list-pane" aria-label="Conversation list">
+        <ConversationList />
+      </section>
+      <Thread onShowContact={showContact} />
+      <div ref={contactPanel} className="contact-pane">
+        <ContactPanel />
+      </div>
+      <SearchDialog />
+      {help && (
+        <About
+          onClose={() => {
+            setHelp(false);
+          }}
+        />
+      )}
+    </div>
   );
 }
 
 export function App() {
-  const info = useStore((state) => state.info);
-  const infoError = useStore((state) => state.infoError);
-  const loadInfo = useStore((state) => state.loadInfo);
-
-  useEffect(() => {
-    void loadInfo();
-  }, [loadInfo]);
-
+  useMainEvents();
+  useTheme();
+  const session = useStore((state) => state.session);
   return (
-    <div className="app">
-      <header className="app-header">
-        <h1>Textdesk</h1>
-        <p className="muted" data-testid="app-info">
-          {infoError ??
-            (info === null ? 'Starting…' : `Version ${info.version} · ${info.platform}`)}
-        </p>
-      </header>
-      <main className="app-main">
-        <p className="lead">
-          The shared inbox is on its way. Until then, check how Textdesk reads a customer’s text:
-          opt-outs are honoured at once, and nothing is ever sent to someone who said stop.
-        </p>
-        <Explainer />
-      </main>
-    </div>
+    <>
+      {session === null ? (
+        <main className="starting muted">Starting…</main>
+      ) : session.user === null ? (
+        <SignIn />
+      ) : (
+        <Inbox />
+      )}
+      <Notices />
+    </>
   );
 }

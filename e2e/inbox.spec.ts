@@ -1,0 +1,98 @@
+/**
+ * The agent's inbox in a real browser, against the real desktop core and
+ * its solo backend (`npm run preview`), driven as an agent would: texts come
+ * in from the phone simulator, and every check is what is on screen or what
+ * reached the customer's phone.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/renderer';
+import { customerTexts, received } from './support/simulator';
+
+const SCREENSHOTS = 'e2e/screenshots';
+const CUSTOMER = '+12015550142';
+const CUSTOMER_SHOWN = /201.*555.*0142/u;
+
+test.beforeAll(() => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+const conversation = (page: Page, name: RegExp | string) =>
+  page.getByRole('listbox', { name: 'Conversations' }).getByRole('option', { name });
+
+test('a new text arrives and is answered', async ({ page, preview }) => {
+  await page.goto(preview.url);
+  await expect(page.getByRole('heading', { name: 'No conversations yet' })).toBeVisible();
+  await expect(page.getByTestId('connection')).toHaveText('Live');
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-empty.png` });
+
+  await customerTexts(preview, CUSTOMER, 'Hi, is my order ready for pickup?');
+  const row = conversation(page, CUSTOMER_SHOWN);
+  await expect(row).toContainText('Hi, is my order ready for pickup?');
+  await expect(row.getByLabel('1 unread')).toBeVisible();
+  await row.click();
+
+  const thread = page.getByRole('region', { name: 'Conversation' });
+  await expect(thread.getByRole('list', { name: 'Messages' })).toContainText(
+    'Hi, is my order ready for pickup?',
+  );
+  await expect(row.getByLabel('1 unread')).toBeHidden();
+
+  const message = page.getByRole('textbox', { name: 'Message' });
+  await message.fill('Yes! Come by any time after 3pm.');
+  await expect(page.getByTestId('segments')).toContainText('1 message');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(message).toHaveValue('');
+  await expect(
+    thread.getByRole('listitem').filter({ hasText: 'Yes! Come by any time after 3pm.' }),
+  ).toContainText('Delivered');
+  expect(received(preview, CUSTOMER)).toEqual(['Yes! Come by any time after 3pm.']);
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-conversation.png` });
+});
+
+test('STOP: the composer says why it is disabled, Opted-in is unchecked, no reply went out; a new text opts them back in', async ({
+  page,
+  preview,
+}) => {
+  await page.goto(preview.url);
+  await customerTexts(preview, CUSTOMER, 'Do you deliver on Sundays?');
+  await conversation(page, CUSTOMER_SHOWN).click();
+  const contact = page.getByRole('complementary', { name: 'Contact' });
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeChecked();
+
+  await customerTexts(preview, CUSTOMER, 'STOP');
+  const refused = page.getByTestId('composer-refused');
+  await expect(refused).toContainText(/^Opted out: replied STOP on \d{1,2} \w{3} \d{4}/u);
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).not.toBeChecked();
+  await expect(conversation(page, CUSTOMER_SHOWN)).toContainText('Opted out');
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-opted-out.png` });
+  // The carrier confirms a STOP itself: nothing from us.
+  expect(received(preview, CUSTOMER)).toEqual([]);
+
+  // "Open contact" takes the agent to the consent controls.
+  await refused.getByRole('button', { name: 'Open contact' }).click();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeFocused();
+
+  await customerTexts(preview, CUSTOMER, 'Actually, when do you open tomorrow?');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await expect(refused).toBeHidden();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeChecked();
+  await expect(contact.getByRole('region', { name: 'Consent history' })).toContainText('Opted in');
+});
+
+test('HELP gets the help reply exactly once', async ({ page, preview }) => {
+  await page.goto(preview.url);
+  await customerTexts(preview, CUSTOMER, 'HELP');
+  await conversation(page, CUSTOMER_SHOWN).click();
+  const messages = page.getByRole('list', { name: 'Messages' });
+  await expect(messages.getByText('Automatic reply')).toHaveCount(1);
+  await expect.poll(() => received(preview, CUSTOMER)).toHaveLength(1);
+  expect(received(preview, CUSTOMER)[0]).toContain('Reply STOP');
+  // Another text arrives after it: still one help reply.
+  await customerTexts(preview, CUSTOMER, 'thanks');
+  await expect(messages).toContainText('thanks');
+  expect(received(preview, CUSTOMER)).toHaveLength(1);
+  await expect(messages.getByText('Automatic reply')).toHaveCount(1);
+});

@@ -1,0 +1,168 @@
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { MessageView } from '../../../shared/ipc';
+import { fullTime, messageTime } from '../format';
+import { useStore } from '../store';
+
+/** What happened to a text that went (or was meant to go) out. */
+function deliveryText(message: MessageView): { text: string; failed: boolean } | null {
+  if (message.local === 'outbox') return { text: 'Waiting to send', failed: false };
+  if (message.local === 'cancelled') {
+    return { text: `Not sent: ${message.errorMessage ?? 'refused'}`, failed: true };
+  }
+  switch (message.status) {
+    case 'scheduled':
+      return {
+        text: `Scheduled${message.sendAt !== null ? ` for ${fullTime(message.sendAt)}` : ''}`,
+        failed: false,
+      };
+    case 'queued':
+    case 'sending':
+      return { text: 'Sending…', failed: false };
+    case 'sent':
+      return { text: 'Sent', failed: false };
+    case 'delivered':
+      return { text: 'Delivered', failed: false };
+    case 'undelivered':
+    case 'failed':
+      return {
+        text: `Failed${message.errorMessage !== null ? `: ${message.errorMessage}` : ''}${message.errorCode !== null ? ` (${message.errorCode})` : ''}`,
+        failed: true,
+      };
+    case 'refused':
+      return { text: `Not sent: ${message.errorMessage ?? 'refused'}`, failed: true };
+    default:
+      return null;
+  }
+}
+
+const Message = memo(function Message(props: {
+  readonly message: MessageView;
+  readonly focused: boolean;
+  readonly author: string | null;
+  readonly onOptOut: (message: MessageView) => void;
+}) {
+  const { message } = props;
+  const [dismissed, setDismissed] = useState(false);
+  if (message.direction === 'system') {
+    return (
+      <li className="message-system" data-message-id={message.id}>
+        <span>{message.body}</span>
+        <time dateTime={message.createdAt}> · {messageTime(message.createdAt)}</time>
+      </li>
+    );
+  }
+  const delivery = message.direction === 'outbound' ? deliveryText(message) : null;
+  const by =
+    message.direction === 'note'
+      ? `Internal note · ${props.author ?? 'Someone'}`
+      : message.direction === 'outbound'
+        ? message.triggerId !== null
+          ? 'Automatic reply'
+          : (props.author ?? (message.authorId === null ? 'Sent by the API' : 'Someone'))
+        : null;
+  return (
+    <li
+      className={`message message-${message.direction}${message.status === 'quarantined' ? ' message-quarantined' : ''}${props.focused ? ' message-focused' : ''}`}
+      data-message-id={message.id}
+    >
+      <div className="bubble">
+        {by !== null && <div className="message-by">{by}</div>}
+        {/* Customers' words are text, never markup: React escapes them. */}
+        <div className="message-body">{message.body}</div>
+        <div className="message-meta">
+          <time dateTime={message.createdAt} title={fullTime(message.createdAt)}>
+            {messageTime(message.createdAt)}
+          </time>
+          {delivery !== null && (
+            <span className={delivery.failed ? 'delivery failed' : 'delivery'}>
+              {' · '}
+              {delivery.text}
+            </span>
+          )}
+          {message.status === 'quarantined' && <span> · Quarantined (blocked number)</span>}
+        </div>
+      </div>
+      {message.possibleOptOut && !dismissed && (
+        <div className="possible-opt-out" role="group" aria-label="Possible opt-out">
+          <span>This may be a request to stop texting.</span>
+          <button
+            type="button"
+            className="button small danger"
+            onClick={() => {
+              props.onOptOut(message);
+            }}
+          >
+            Opt out
+          </button>
+          <button
+            type="button"
+            className="button small"
+            onClick={() => {
+              setDismissed(true);
+            }}
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+    </li>
+  );
+});
+
+/** The open conversation's messages, oldest first, kept scrolled to the newest. */
+export function Messages(props: { readonly onOptOut: (message: MessageView) => void }) {
+  const messages = useStore((state) => state.messages);
+  const olderExist = useStore((state) => state.olderExist);
+  const loadOlder = useStore((state) => state.loadOlder);
+  const focusMessageId = useStore((state) => state.focusMessageId);
+  const users = useStore((state) => state.account?.users);
+  const scroller = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const lastId = messages.at(-1)?.id;
+
+  // New texts scroll into view when the agent is at the bottom, not while they read back.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element === null || focusMessageId !== null) return;
+    if (pinned.current) element.scrollTop = element.scrollHeight;
+  }, [lastId, focusMessageId]);
+
+  useEffect(() => {
+    if (focusMessageId === null) return;
+    const element = scroller.current?.querySelector(
+      `[data-message-id="${CSS.escape(focusMessageId)}"]`,
+    );
+    element?.scrollIntoView({ block: 'center' });
+  }, [focusMessageId, messages]);
+
+  const authorName = (id: string | null) =>
+    id === null ? null : (users?.find((user) => user.id === id)?.name ?? null);
+
+  return (
+    <div
+      ref={scroller}
+      className="messages-scroll"
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 40;
+      }}
+    >
+      {olderExist && (
+        <button type="button" className="button small older" onClick={() => void loadOlder()}>
+          Earlier messages
+        </button>
+      )}
+      <ol className="messages" aria-label="Messages">
+        {messages.map((message) => (
+          <Message
+            key={message.id}
+            message={message}
+            focused={message.id === focusMessageId}
+            author={authorName(message.authorId)}
+            onOptOut={props.onOptOut}
+          />
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import type { StateCreator } from 'zustand';
+import type { ContactView, MessageView } from '../../../shared/ipc';
+import type { Command } from '../../../shared/protocol/commands';
+import { textdesk } from '../api';
+import type { Store } from './index';
+
+const PAGE = 200;
+
+export interface ThreadSlice {
+  readonly selectedId: string | null;
+  /** Oldest first. */
+  readonly messages: readonly MessageView[];
+  readonly olderExist: boolean;
+  readonly contactView: ContactView | null;
+  /** The open conversation's contact (known before its row is loaded, as from a search hit). */
+  readonly selectedContactId: string | null;
+  /** A search hit to scroll to and mark. */
+  readonly focusMessageId: string | null;
+  openConversation: (
+    conversationId: string | null,
+    options?: { readonly messageId?: string; readonly contactId?: string },
+  ) => Promise<void>;
+  loadOlder: () => Promise<void>;
+  /** Reads the open conversation and its contact again (after changes). */
+  reloadThread: () => Promise<void>;
+  /**
+   * Runs a protocol command through main (which checks roles and the send
+   * gate first). Returns the refusal's sentence, or null when it was done
+   * or queued for when the connection is back.
+   */
+  run: (command: Command) => Promise<string | null>;
+  /** Marks the open conversation read, if it has unread texts. */
+  markRead: () => void;
+}
+
+export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set, get) => ({
+  selectedId: null,
+  messages: [],
+  olderExist: false,
+  contactView: null,
+  selectedContactId: null,
+  focusMessageId: null,
+  openConversation: async (conversationId, options = {}) => {
+    const changed = conversationId !== get().selectedId;
+    set({
+      selectedId: conversationId,
+      focusMessageId: options.messageId ?? null,
+      selectedContactId:
+        options.contactId ??
+        (conversationId === null ? null : (get().rows[conversationId]?.contactId ?? null)),
+      ...(changed && { messages: [], olderExist: false, contactView: null }),
+    });
+    void textdesk().presence.set({ conversationId, typing: false });
+    if (conversationId === null) return;
+    await get().reloadThread();
+    get().markRead();
+  },
+  loadOlder: async () => {
+    const { selectedId, messages } = get();
+    const first = messages[0];
+    if (selectedId === null || first === undefined || !get().olderExist) return;
+    const result = await textdesk().inbox.messages({
+      conversationId: selectedId,
+      before: { createdAt: first.createdAt, id: first.id },
+      limit: PAGE,
+    });
+    if (!result.ok || get().selectedId !== selectedId) return;
+    set({
+      messages: [...result.value.messages, ...get().messages],
+      olderExist: result.value.more,
+    });
+  },
+  reloadThread: async () => {
+    const conversationId = get().selectedId;
+    if (conversationId === null) return;
+    // However many older texts were loaded, read as many again (and what is new).
+    const limit = Math.min(Math.max(get().messages.length + 20, PAGE), 500);
+    const contactId = get().rows[conversationId]?.contactId ?? get().selectedContactId;
+    const [messages, contact] = await Promise.all([
+      textdesk().inbox.messages({ conversationId, limit }),
+      contactId === null ? null : textdesk().inbox.contact({ contactId }),
+    ]);
+    if (get().selectedId !== conversationId) return;
+    if (!messages.ok) {
+      get().notify('error', messages.error.message);
+      return;
+    }
+    set({
+      messages: messages.value.messages,
+      olderExist: messages.value.more,
+      contactView: contact?.ok === true ? contact.value : null,
+    });
+  },
+  run: async (command) => {
+    const result = await textdesk().commands.run({ command });
+    if (!result.ok) return result.error.message;
+    if (result.value.state === 'queued') {
+      get().notify('info', 'Offline: saved, and sent when the connection is back.');
+    }
+    return null;
+  },
+  markRead: () => {
+    const { selectedId, rows } = get();
+    if (selectedId === null || (rows[selectedId]?.unread ?? 0) === 0) return;
+    if (typeof document !== 'undefined' && !document.hasFocus()) return;
+    void get().run({ type: 'conversation.read', conversationId: selectedId });
+  },
+});
