@@ -96,3 +96,77 @@ test('HELP gets the help reply exactly once', async ({ page, preview }) => {
   expect(received(preview, CUSTOMER)).toHaveLength(1);
   await expect(messages.getByText('Automatic reply')).toHaveCount(1);
 });
+
+test('a supervisor blocks a contact: opted out, and what they send later stays out of the inbox, under Blocked', async ({
+  page,
+  preview,
+}) => {
+  await page.goto(preview.url);
+  await customerTexts(preview, CUSTOMER, 'You people are useless');
+  await conversation(page, CUSTOMER_SHOWN).click();
+  const contact = page.getByRole('complementary', { name: 'Contact' });
+  await contact.getByRole('checkbox', { name: 'Blocked' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Block/u });
+  await expect(dialog).toContainText('opted out');
+  await dialog.getByRole('button', { name: 'Block' }).click();
+
+  await expect(contact.getByRole('checkbox', { name: 'Blocked' })).toBeChecked();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).not.toBeChecked();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeDisabled();
+  await expect(contact).toContainText('Unblock first');
+  await expect(page.getByTestId('composer-refused')).toContainText('Blocked');
+  // Out of the open inbox at once.
+  await expect(conversation(page, CUSTOMER_SHOWN)).toBeHidden();
+
+  await customerTexts(preview, CUSTOMER, 'Answer me!!!');
+  const blocked = page
+    .getByRole('navigation', { name: 'Inbox' })
+    .getByRole('button', { name: /^Blocked/u });
+  await expect(blocked).toContainText('1');
+  await expect(
+    page.getByRole('navigation', { name: 'Inbox' }).getByRole('button', { name: /^Open/u }),
+  ).toContainText('0');
+  await blocked.click();
+  await conversation(page, CUSTOMER_SHOWN).click();
+  const quarantined = page
+    .getByRole('list', { name: 'Messages' })
+    .getByRole('listitem')
+    .filter({ hasText: 'Answer me!!!' });
+  await expect(quarantined).toContainText('Quarantined');
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-blocked.png` });
+  expect(received(preview, CUSTOMER)).toEqual([]);
+});
+
+test('a manual opt-in needs a note of how they consented, and the history shows it', async ({
+  page,
+  preview,
+}) => {
+  await page.goto(preview.url);
+  await customerTexts(preview, CUSTOMER, 'STOP');
+  await page.getByRole('button', { name: /^Opted out/u }).click();
+  await conversation(page, CUSTOMER_SHOWN).click();
+  const contact = page.getByRole('complementary', { name: 'Contact' });
+  await contact.getByRole('checkbox', { name: 'Opted-in' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'How did they agree to texts?' });
+  const confirm = dialog.getByRole('button', { name: 'Opt in' });
+  await expect(confirm).toBeDisabled();
+  // Cancelling changes nothing.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).not.toBeChecked();
+
+  await contact.getByRole('checkbox', { name: 'Opted-in' }).click();
+  await dialog
+    .getByRole('textbox', { name: 'How they consented' })
+    .fill('Called us on 24 Nov and asked for order updates by text');
+  await confirm.click();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeChecked();
+  const history = contact.getByRole('region', { name: 'Consent history' });
+  await expect(history.getByRole('listitem').first()).toContainText('Opted in by hand');
+  await expect(history.getByRole('listitem').first()).toContainText(
+    'Called us on 24 Nov and asked for order updates by text',
+  );
+  await expect(history).toContainText('Opted out (STOP) by text');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-manual-opt-in.png` });
+});

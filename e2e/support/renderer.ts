@@ -3,30 +3,54 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPreview, type PreviewHost } from '../../electron/core/preview/previewHost';
+import { writeSettings } from '../../electron/core/session';
 
 const RENDERER_ROOT = resolve(import.meta.dirname, '../../out/renderer');
+
+async function openPreview(team: boolean): Promise<PreviewHost> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'textdesk-e2e-'));
+  // A team desktop starts signed out, at the sign-in screen, instead of running its own backend.
+  if (team) await writeSettings(dataDir, { mode: 'team', serverUrl: null, session: null });
+  return startPreview({
+    dataDir,
+    rendererRoot: RENDERER_ROOT,
+    onError: (error) => {
+      console.error(error);
+    },
+  });
+}
 
 /**
  * Each test gets the preview host (`npm run preview`): the real desktop
  * core with its solo backend on a fresh data folder, and the built renderer
  * (`npm run build`) served with the app's CSP, `window.textdesk` carried
- * over the host's WebSocket bridge.
+ * over the host's WebSocket bridge. `teamDesk()` starts more desktops,
+ * signed out, for other people of the team to sign in to the first one's
+ * backend.
  */
-export const test = base.extend<{ preview: PreviewHost; appUrl: string }>({
+export const test = base.extend<{
+  preview: PreviewHost;
+  appUrl: string;
+  teamDesk: () => Promise<PreviewHost>;
+}>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first.
   preview: async ({}, use) => {
-    const host = await startPreview({
-      dataDir: mkdtempSync(join(tmpdir(), 'textdesk-e2e-')),
-      rendererRoot: RENDERER_ROOT,
-      onError: (error) => {
-        console.error(error);
-      },
-    });
+    const host = await openPreview(false);
     await use(host);
     await host.close();
   },
   appUrl: async ({ preview }, use) => {
     await use(preview.url);
+  },
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first.
+  teamDesk: async ({}, use) => {
+    const hosts: PreviewHost[] = [];
+    await use(async () => {
+      const host = await openPreview(true);
+      hosts.push(host);
+      return host;
+    });
+    for (const host of hosts) await host.close();
   },
 });
 
