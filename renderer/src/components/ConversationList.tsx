@@ -1,10 +1,20 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
+import type { ConversationFilter } from '../../../shared/ipc';
 import { displayName, initial, listTime } from '../format';
 import { useStore } from '../store';
 import { selectCountry } from '../store/sessionSlice';
 
 const ROW_HEIGHT = 76;
+
+const EMPTY: Readonly<Record<ConversationFilter, string>> = {
+  open: 'No open conversations. New texts land here.',
+  mine: 'Nothing assigned to you. Press A in a conversation to take it.',
+  unassigned: 'Every open conversation has someone on it.',
+  closed: 'No closed conversations.',
+  'opted-out': 'Nobody has opted out.',
+  blocked: 'No blocked numbers.',
+};
 
 /** One row; it reads only its own conversation, so a change elsewhere does not render it. */
 const ConversationItem = memo(function ConversationItem(props: {
@@ -95,7 +105,11 @@ function EmptyInbox() {
       </div>
     );
   }
-  return <p className="empty muted">Nothing here.</p>;
+  return (
+    <p className="empty muted">
+      {view.kind === 'filter' ? EMPTY[view.filter] : 'Nobody on this list has a conversation.'}
+    </p>
+  );
 }
 
 /** The conversation list: virtualized, so 100,000 conversations scroll like 10. */

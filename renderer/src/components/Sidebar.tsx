@@ -151,27 +151,27 @@ export function Sidebar(props: { readonly onHelp: () => void }) {
           </span>
           <span className="muted small">{session?.user?.role}</span>
         </div>
-        <div className="row">
-          <label className="small">
-            Theme{' '}
-            <select
-              value={theme}
-              onChange={(event) => {
-                setTheme(event.target.value as Theme);
-              }}
-            >
-              {THEMES.map((item) => (
-                <option key={item.theme} value={item.theme}>
-                  {item.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" className="link small" onClick={props.onHelp}>
-            Help <kbd>?</kbd>
+        <label className="theme small">
+          <span>Theme</span>
+          <select
+            value={theme}
+            onChange={(event) => {
+              setTheme(event.target.value as Theme);
+            }}
+          >
+            {THEMES.map((item) => (
+              <option key={item.theme} value={item.theme}>
+                {item.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="footer-links small">
+          <button type="button" className="link" onClick={props.onHelp}>
+            Help
           </button>
           {session?.mode === 'team' && (
-            <button type="button" className="link small" onClick={() => void signOut()}>
+            <button type="button" className="link" onClick={() => void signOut()}>
               Sign out
             </button>
           )}
