@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Change } from '../shared/protocol/entities';
-import type { ClientToServer, ServerToClient } from '../shared/protocol/sync';
+import type { ClientToServer, Presence, ServerToClient } from '../shared/protocol/sync';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bootstrap } from './accounts/accounts';
@@ -256,5 +256,51 @@ describe('two servers on one PostgreSQL database', () => {
       await storage.close();
     }
     expect(errors).toEqual([]);
+  });
+
+  test('presence crosses servers: a desktop on one hears, and is told on connecting, what a desktop on the other shows', async () => {
+    const [a, b] = await startTwo();
+    const { token } = (await post(a, '/api/v1/login', ADMIN)) as { token: string };
+    const onA = await desktop(a, token);
+    onA.emit('presence', { conversationId: 'conversation-1', typing: false });
+    // Answered in order: the presence before it has been handled.
+    await onA.emitWithAck('sync.pull', { since: 0, limit: 1 });
+
+    const heard: Presence[] = [];
+    const until = (wanted: (presence: Presence) => boolean) =>
+      new Promise<Presence>((resolve) => {
+        const found = heard.find(wanted);
+        if (found !== undefined) {
+          resolve(found);
+          return;
+        }
+        const listener = (presence: Presence): void => {
+          if (!wanted(presence)) return;
+          onB.off('presence', listener);
+          resolve(presence);
+        };
+        onB.on('presence', listener);
+      });
+    const onB: Client = connect(b.url, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    clients.push(onB);
+    onB.on('presence', (presence) => heard.push(presence));
+    await new Promise<void>((resolve, reject) => {
+      onB.once('connect', resolve);
+      onB.once('connect_error', reject);
+    });
+
+    // Told by server A, which holds that connection, when B's desktop arrived.
+    const told = await until((presence) => presence.conversationId === 'conversation-1');
+    onA.emit('presence', { conversationId: 'conversation-1', typing: true });
+    await until((presence) => presence.connectionId === told.connectionId && presence.typing);
+    onA.disconnect();
+    await until(
+      (presence) => presence.connectionId === told.connectionId && presence.conversationId === null,
+    );
+    for (const server of [a, b]) expect(server.output()).not.toMatch(/error/iu);
   });
 });

@@ -4,7 +4,13 @@
  * connections, and the send gate before anything leaves.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { ConversationPage, InboxCounts, MessagePage, SessionView } from '../../shared/ipc';
+import type {
+  AccountView,
+  ConversationPage,
+  InboxCounts,
+  MessagePage,
+  SessionView,
+} from '../../shared/ipc';
 import type { Change } from '../../shared/protocol/entities';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
 import { startCore, type CoreHarness } from './testing/coreHarness';
@@ -317,5 +323,65 @@ describe('team mode', () => {
       ok: false,
       error: { code: 'signed-out' },
     });
+  });
+});
+
+describe('the account', () => {
+  test('its profile and templates sync; a supervisor’s change reaches an agent’s desktop, and an agent may not make one', async () => {
+    const app = await startTestApp('sqlite', { TEXTDESK_BUSINESS_NAME: 'Acme Dental' });
+    cleanups.push(() => app.close());
+    const agent = { email: 'dana@acme.test', password: 'a long agent password' };
+    const response = await fetch(`${app.server.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${app.adminToken}` },
+      body: JSON.stringify({ ...agent, name: 'Dana', role: 'agent' }),
+    });
+    expect(response.status).toBe(201);
+    const desks: CoreHarness[] = [];
+    for (const who of [ADMIN, agent]) {
+      const desk = await startCore({ team: true });
+      cleanups.push(() => desk.stop());
+      await desk.value('session.signIn', { serverUrl: app.server.url, ...who });
+      await desk.until('sync.status', isLive);
+      desks.push(desk);
+    }
+    const [admin, dana] = desks as [CoreHarness, CoreHarness];
+
+    const before = await dana.value<AccountView>('inbox.account');
+    expect(before.profile).toEqual({ businessName: 'Acme Dental', defaultCountry: 'US' });
+    expect(before.templates.map((template) => template.name)).toEqual([
+      'Thanks',
+      'Hours',
+      'Follow-up',
+    ]);
+
+    const templates = [
+      { name: 'Parking', body: 'Park behind {{business_name}}, {{first_name}}.' },
+      { id: before.templates[0]?.id, name: 'Thanks', body: 'Thank you, {{first_name}}!' },
+    ];
+    expect(
+      await dana.call('commands.run', { command: { type: 'templates.update', templates } }),
+    ).toEqual({
+      ok: false,
+      error: {
+        code: 'not-allowed',
+        message: 'Only supervisors and admins can edit reply templates.',
+      },
+    });
+
+    const saved = dana.until('data.changed', (changes) =>
+      changes.some((change) => change.type === 'templates.updated'),
+    );
+    const done = await admin.value<{ state: string }>('commands.run', {
+      command: { type: 'templates.update', templates },
+    });
+    expect(done.state).toBe('done');
+    await saved;
+    const after = await dana.value<AccountView>('inbox.account');
+    expect(after.templates).toEqual([
+      { id: expect.any(String) as unknown, name: 'Parking', body: templates[0]?.body },
+      { id: before.templates[0]?.id, name: 'Thanks', body: 'Thank you, {{first_name}}!' },
+    ]);
+    expect(after.profile).toEqual(before.profile);
   });
 });

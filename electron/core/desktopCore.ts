@@ -15,6 +15,7 @@ import type { Failure } from '../../shared/result';
 import { startSoloServer, type SoloServer } from '../../server';
 import { openCache, type CacheClient } from './cache/client';
 import { createCoreHandlers } from './handlers';
+import { PresenceRoster } from './presence';
 import { Refusal } from './refusal';
 import {
   PLAIN_SECRETS,
@@ -50,6 +51,8 @@ export interface DesktopCoreOptions {
   readonly badge?: (unread: number) => void;
   /** Opens the phone simulator (solo mode); main opens a window. */
   readonly openSimulator?: (url: string) => void;
+  /** How long someone else's "typing" holds without a refresh (6 s); tests shorten it. */
+  readonly typingExpiresMs?: number;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -59,6 +62,7 @@ interface Connection {
   readonly cache: CacheClient;
   readonly sync: SyncClient;
   readonly outbox: Outbox;
+  readonly presence: PresenceRoster;
 }
 
 const NOT_SIGNED_IN = 'Sign in to a Textdesk server, or use Textdesk on this computer only.';
@@ -179,6 +183,13 @@ export class DesktopCore {
       onCount: () => holder.sync?.refreshStatus(),
     });
     await outbox.load();
+    const presence = new PresenceRoster({
+      me: user.id,
+      typingExpiresMs: this.#options.typingExpiresMs,
+      onChange: (conversationId, people) => {
+        emit('presence.changed', { conversationId, people });
+      },
+    });
     const sync = new SyncClient({
       serverUrl,
       token,
@@ -200,10 +211,17 @@ export class DesktopCore {
       onSignedOut: () => {
         void this.#serially(() => this.#forgetSession());
       },
+      onPresence: (heard) => {
+        presence.hear(heard);
+      },
+      // Who was there is unknown until the server tells again, after reconnecting.
+      onDisconnected: () => {
+        presence.clear();
+      },
       onError: this.#options.onError,
     });
     holder.sync = sync;
-    this.#connection = { serverUrl, user, cache, sync, outbox };
+    this.#connection = { serverUrl, user, cache, sync, outbox, presence };
     sync.start();
     emit('session.changed', this.session());
   }
@@ -212,6 +230,7 @@ export class DesktopCore {
     const connection = this.#connection;
     this.#connection = null;
     await connection?.sync.stop();
+    connection?.presence.clear();
   }
 
   /** The server ended the session: keep the cache (and outbox) for when they sign in again. */
@@ -380,6 +399,23 @@ export class DesktopCore {
           throw new Refusal(error.code, error.message, error.problems);
         }
         return outcome;
+      },
+      'presence.set': (input) => {
+        const connection = this.#connection;
+        // Best effort: signed out, there is nobody to tell.
+        if (connection === null) return Promise.resolve(null);
+        const { conversationId } = input;
+        const opened =
+          conversationId !== null && conversationId !== connection.sync.presence.conversationId;
+        connection.sync.setPresence(input);
+        if (opened) {
+          // Who is already there, for the screen just opened (even if nobody: []).
+          this.#options.emit('presence.changed', {
+            conversationId,
+            people: connection.presence.peopleIn(conversationId),
+          });
+        }
+        return Promise.resolve(null);
       },
       'simulator.open': () => {
         const url = this.#solo?.simulatorUrl;

@@ -2,8 +2,9 @@ import type { Kysely, Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { defaultTriggerRules } from '../../shared/consent';
 import { normalizePhone, type CountryCode } from '../../shared/phone';
-import { hashPassword } from '../auth/passwords';
 import type { Change } from '../../shared/protocol/entities';
+import { DEFAULT_TEMPLATES } from '../../shared/templates';
+import { hashPassword } from '../auth/passwords';
 import type { Database, User } from '../db/schema';
 import { appendChanges } from '../domain/changes';
 
@@ -29,7 +30,8 @@ export const SEEDED_LISTS = [
 
 /**
  * Creates an account with its business number, the *Marketing* and
- * *Marketing Opt-Out* lists, and the default `help` and `optout` triggers.
+ * *Marketing Opt-Out* lists, the default `help` and `optout` triggers and
+ * the default reply templates.
  */
 export async function createAccount(db: Db, input: NewAccount, now: Date): Promise<string> {
   return inTransaction(db, (trx) => createAccountIn(trx, input, now));
@@ -105,11 +107,32 @@ async function createAccountIn(
       })),
     )
     .execute();
-  // Desktops learn the lists and triggers from the log, like any later change.
+  const templates = DEFAULT_TEMPLATES.map((template) => ({
+    id: randomUUID(),
+    name: template.name,
+    body: template.body,
+  }));
+  await db
+    .insertInto('templates')
+    .values(
+      templates.map((template, position) => ({
+        ...template,
+        account_id: accountId,
+        position,
+        created_at: at,
+        updated_at: at,
+      })),
+    )
+    .execute();
+  // Desktops learn the account, its lists, triggers and templates from the log, like any later change.
   await appendChanges(
     db,
     accountId,
     [
+      {
+        type: 'account.updated',
+        data: { accountId, businessName: input.name, defaultCountry: input.defaultCountry },
+      },
       ...lists.map((list) => ({
         type: 'list.updated' as const,
         data: { id: list.id, name: list.name, kind: list.kind },
@@ -128,6 +151,7 @@ async function createAccountIn(
           })),
         },
       },
+      { type: 'templates.updated', data: { accountId, templates } },
     ],
     at,
   );

@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { DIALECTS, freshStorage } from '../testing/storage';
 import type { Storage } from './connect';
-import { createAccount } from '../accounts/accounts';
 import { migrate, MIGRATIONS } from './migrate';
 
 let storage: Storage | undefined;
@@ -25,6 +24,7 @@ const TABLES = [
   'messages',
   'opt_out_tokens',
   'sessions',
+  'templates',
   'triggers',
   'users',
   'webhook_deliveries',
@@ -91,11 +91,18 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
   test('0002: accounts gain an opt-out webhook, off until set, and deliveries have an outbox', async () => {
     storage = await freshStorage(dialect);
     await migrate(storage, '0001_initial');
-    const accountId = await createAccount(
-      storage.db,
-      { name: 'Acme', defaultCountry: 'US', businessNumber: '+12015550100' },
-      new Date(),
-    );
+    // Written as the app of 0001 wrote it: today's createAccount needs today's tables.
+    const accountId = 'a1';
+    await storage.db
+      .insertInto('accounts')
+      .values({
+        id: accountId,
+        name: 'Acme',
+        default_country: 'US',
+        support_contact: '',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     await migrate(storage);
     const account = await storage.db
       .selectFrom('accounts')
@@ -107,6 +114,79 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       .find((table) => table.name === 'webhook_deliveries')
       ?.columns.map((column) => column.name);
     expect(columns).toEqual(expect.arrayContaining(['body', 'next_attempt_at', 'delivered_at']));
+  });
+
+  test('0005: existing accounts get the default templates, and their profile and templates in the log', async () => {
+    storage = await freshStorage(dialect);
+    await migrate(storage, '0004_scheduled_sends');
+    const { db } = storage;
+    const now = new Date().toISOString();
+    for (const [id, name, country] of [
+      ['a1', 'Acme Dental', 'US'],
+      ['a2', 'Brighton Bakes', 'GB'],
+    ] as const) {
+      await db
+        .insertInto('accounts')
+        .values({ id, name, default_country: country, support_contact: '', created_at: now })
+        .execute();
+    }
+    // a1 has a history already: the new changes follow it, without a gap.
+    await db.updateTable('accounts').set({ last_seq: 2 }).where('id', '=', 'a1').execute();
+    await db
+      .insertInto('change_log')
+      .values(
+        [1, 2].map((seq) => ({
+          account_id: 'a1',
+          seq,
+          at: now,
+          type: 'list.updated',
+          entity_id: `list-${String(seq)}`,
+          data: JSON.stringify({ id: `list-${String(seq)}`, name: 'List', kind: 'other' }),
+        })),
+      )
+      .execute();
+
+    await migrate(storage);
+    const log = await db
+      .selectFrom('change_log')
+      .select(['account_id', 'seq', 'type', 'data'])
+      .orderBy('account_id')
+      .orderBy('seq')
+      .execute();
+    expect(log.map((row) => [row.account_id, row.seq, row.type])).toEqual([
+      ['a1', 1, 'list.updated'],
+      ['a1', 2, 'list.updated'],
+      ['a1', 3, 'account.updated'],
+      ['a1', 4, 'templates.updated'],
+      ['a2', 1, 'account.updated'],
+      ['a2', 2, 'templates.updated'],
+    ]);
+    const accounts = await db
+      .selectFrom('accounts')
+      .select(['id', 'last_seq'])
+      .orderBy('id')
+      .execute();
+    expect(accounts).toEqual([
+      { id: 'a1', last_seq: 4 },
+      { id: 'a2', last_seq: 2 },
+    ]);
+    const data = (accountId: string, type: string) =>
+      JSON.parse(
+        log.find((row) => row.account_id === accountId && row.type === type)?.data ?? 'null',
+      ) as unknown;
+    expect(data('a2', 'account.updated')).toEqual({
+      accountId: 'a2',
+      businessName: 'Brighton Bakes',
+      defaultCountry: 'GB',
+    });
+    const stored = await db
+      .selectFrom('templates')
+      .select(['id', 'name', 'body'])
+      .where('account_id', '=', 'a1')
+      .orderBy('position')
+      .execute();
+    expect(stored.map((template) => template.name)).toEqual(['Thanks', 'Hours', 'Follow-up']);
+    expect(data('a1', 'templates.updated')).toEqual({ accountId: 'a1', templates: stored });
   });
 });
 

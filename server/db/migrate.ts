@@ -5,6 +5,7 @@ import initial from './migrations/0001_initial';
 import optOutWebhook from './migrations/0002_optout_webhook';
 import socketIoAttachments from './migrations/0003_socket_io_attachments';
 import scheduledSends from './migrations/0004_scheduled_sends';
+import templates from './migrations/0005_templates';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFac
   ['0002_optout_webhook', optOutWebhook],
   ['0003_socket_io_attachments', socketIoAttachments],
   ['0004_scheduled_sends', scheduledSends],
+  ['0005_templates', templates],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {

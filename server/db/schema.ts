@@ -149,6 +149,17 @@ export interface TriggersTable {
   updated_at: string;
 }
 
+/** A reply template of the account (0005); every agent uses them, supervisors edit them. */
+export interface TemplatesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  body: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ConsentHistoryTable {
   id: Generated<number>;
   account_id: string;
@@ -221,6 +232,7 @@ export interface Database {
   conversation_reads: ConversationReadsTable;
   messages: MessagesTable;
   triggers: TriggersTable;
+  templates: TemplatesTable;
   consent_history: ConsentHistoryTable;
   opt_out_tokens: OptOutTokensTable;
   change_log: ChangeLogTable;

@@ -47,6 +47,8 @@ function entityIdOf(change: PendingChange): string {
     case 'conversation.read':
       return change.data.conversationId;
     case 'triggers.updated':
+    case 'templates.updated':
+    case 'account.updated':
       return change.data.accountId;
     default:
       return change.data.id;

@@ -151,6 +151,45 @@ describe.each(DIALECTS)('desktop sync on %s', (dialect) => {
     }
   });
 
+  test('templates that do not fit are refused with each field’s problem', async () => {
+    const socket = client({ token });
+    await connected(socket);
+    const result = await socket.emitWithAck('command', {
+      key: randomUUID(),
+      command: {
+        type: 'templates.update',
+        templates: [
+          { name: '  ', body: 'Thanks!' },
+          { name: 'Long', body: 'x'.repeat(1601) },
+          { name: 'n'.repeat(81), body: '   ' },
+        ],
+      },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(result.ok ? [] : result.error.problems).toEqual([
+      { path: 'command.templates.0.name', message: 'A template needs a name.' },
+      { path: 'command.templates.1.body', message: 'A template can be at most 1600 characters.' },
+      {
+        path: 'command.templates.2.name',
+        message: 'A template name can be at most 80 characters.',
+      },
+      { path: 'command.templates.2.body', message: 'A template needs some text.' },
+    ]);
+    const tooMany = await socket.emitWithAck('command', {
+      key: randomUUID(),
+      command: {
+        type: 'templates.update',
+        templates: Array.from({ length: 201 }, (_, index) => ({
+          name: `T${String(index)}`,
+          body: 'Hi',
+        })),
+      },
+    });
+    expect(tooMany.ok ? '' : tooMany.error.message).toBe(
+      'An account can keep at most 200 templates.',
+    );
+  });
+
   test('a command on a session revoked since connecting is refused and the desktop is disconnected', async () => {
     const response = await post('/api/v1/login', ADMIN);
     const ended = ((await response.json()) as { token: string }).token;

@@ -16,12 +16,15 @@ import { CommandRequestSchema, findNul, nulMessage } from '../../shared/protocol
 import { authenticate, type SessionUser } from '../auth/sessions';
 import { runCommand } from '../domain/commands';
 import type { ServerContext } from '../domain/context';
+import { attachPresence, type PresenceData, type PresenceServerEvents } from './presence';
 
-interface SocketData {
+interface SocketData extends PresenceData {
   user: SessionUser;
   /** Kept to check the session again before each command: it may have been revoked. */
   token: string;
 }
+
+type SyncServer = Server<ClientToServer, ServerToClient, PresenceServerEvents, SocketData>;
 
 const room = (accountId: string): string => `account:${accountId}`;
 
@@ -51,7 +54,7 @@ export function attachSync(
   publish: (accountId: string, changes: readonly Change[]) => void;
   close: () => Promise<void>;
 } {
-  const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(http, {
+  const io: SyncServer = new Server(http, {
     serveClient: false,
     // Pages of the log can be large; anything bigger than this is not ours.
     maxHttpBufferSize: 1024 * 1024,
@@ -133,9 +136,12 @@ export function attachSync(
       });
   };
 
+  const presence = attachPresence(io, { room, clustered: fanOut !== null, now: context.now });
+
   io.on('connection', (socket) => {
     const { user } = socket.data;
     void socket.join(room(user.accountId));
+    presence.connected(socket);
 
     socket.on('sync.pull', (request, ack) => {
       if (typeof ack !== 'function') return;
@@ -257,7 +263,7 @@ function sharedDatabaseUrl(context: ServerContext, options: SyncOptions): string
  * server's LISTEN is in place (a notification it sent itself came back).
  */
 function clusterOver(
-  io: Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>,
+  io: SyncServer,
   context: ServerContext,
   url: string,
   options: SyncOptions,

@@ -1,3 +1,4 @@
+import { createAccount, createUser } from '../accounts/accounts';
 import { startServer, type RunningServer } from '../app';
 import { loadConfig } from '../config';
 import type { DialectName } from '../db/connect';
@@ -12,6 +13,13 @@ export interface TestApp {
   readonly adminToken: string;
   /** Signs someone in over HTTP and gives their token. */
   signIn(credentials: { readonly email: string; readonly password: string }): Promise<string>;
+  /** Another account on the same server (US), with an admin who can sign in; gives its id. */
+  addAccount(account: {
+    readonly name: string;
+    readonly businessNumber: string;
+    readonly email: string;
+    readonly password: string;
+  }): Promise<string>;
   /** Stops the server and drops its database. */
   close(): Promise<void>;
 }
@@ -48,6 +56,16 @@ export async function startTestApp(
     server,
     adminToken: await signIn(ADMIN),
     signIn,
+    addAccount: async ({ name, businessNumber, email, password }) => {
+      const { db } = server.storage;
+      const accountId = await createAccount(
+        db,
+        { name, defaultCountry: 'US', businessNumber },
+        new Date(),
+      );
+      await createUser(db, { accountId, email, password, role: 'admin', name }, new Date());
+      return accountId;
+    },
     close: async () => {
       await server.close();
       await storage.close();

@@ -21,7 +21,7 @@ test('window.textdesk has one named function per contract method, each on its ow
     ['inbox.messages', { conversationId: 'c1' }],
   ]);
   expect(Object.keys(api).sort()).toEqual(
-    ['app', 'commands', 'consent', 'inbox', 'on', 'session', 'simulator'].sort(),
+    ['app', 'commands', 'consent', 'inbox', 'on', 'presence', 'session', 'simulator'].sort(),
   );
 });
 

@@ -18,6 +18,7 @@ export const IPC_METHODS = [
   'inbox.search',
   'commands.run',
   'simulator.open',
+  'presence.set',
 ] as const;
 
 export type IpcMethod = (typeof IPC_METHODS)[number];
@@ -29,6 +30,7 @@ export const IPC_EVENTS = [
   'outbox.cancelled',
   'session.changed',
   'app.openConversation',
+  'presence.changed',
 ] as const;
 
 export type IpcEvent = (typeof IPC_EVENTS)[number];

@@ -11,6 +11,7 @@ import {
   InboxCountsSchema,
   MessagePageSchema,
   PageCursorSchema,
+  PresencePersonSchema,
   SearchHitSchema,
   SyncStatusSchema,
 } from './views';
@@ -104,6 +105,16 @@ export const ipcContract = {
     ]),
   },
   'simulator.open': { input: z.undefined(), output: z.object({ url: z.string() }) },
+  /**
+   * What this person has open now (null: no conversation) and whether they
+   * are typing in its composer; call it when either changes (keystrokes may
+   * repeat typing: true, main sends a refresh at most every 2 s). Nothing is
+   * sent while offline; the conversation is announced again on reconnect.
+   */
+  'presence.set': {
+    input: z.strictObject({ conversationId: id.nullable(), typing: z.boolean() }),
+    output: z.null(),
+  },
 } as const satisfies Record<IpcMethod, { input: z.ZodType; output: z.ZodType }>;
 
 /** The payload of each event main pushes. */
@@ -120,6 +131,17 @@ export const ipcEventContract = {
   'session.changed': SessionViewSchema,
   /** The person clicked a notification: show this conversation. */
   'app.openConversation': z.object({ conversationId: z.string() }),
+  /**
+   * Everyone else (never the signed-in person) who has this conversation
+   * open, and who of them is typing: the whole list, [] when nobody. Sent
+   * when it changes, and when `presence.set` opens the conversation.
+   * Typing lapses 6 s after its last refresh; losing the connection empties
+   * every list.
+   */
+  'presence.changed': z.object({
+    conversationId: z.string(),
+    people: z.array(PresencePersonSchema),
+  }),
 } as const satisfies Record<IpcEvent, z.ZodType>;
 
 export type IpcEventPayload<E extends IpcEvent> = z.output<(typeof ipcEventContract)[E]>;

@@ -4,6 +4,7 @@ import {
   ContactSchema,
   ListSchema,
   MessageSchema,
+  TemplateSchema,
   TriggerSchema,
   UserSchema,
 } from '../protocol/entities';
@@ -121,12 +122,32 @@ export const SearchHitSchema = z.object({
 });
 export type SearchHit = z.infer<typeof SearchHitSchema>;
 
+export const AccountProfileViewSchema = z.object({
+  /** For `{{business_name}}` and what the HELP reply calls the business. */
+  businessName: z.string(),
+  /** ISO 3166 alpha-2: how a number typed without a country code is read. */
+  defaultCountry: z.string(),
+});
+export type AccountProfileView = z.infer<typeof AccountProfileViewSchema>;
+
 export const AccountViewSchema = z.object({
   lists: z.array(ListSchema),
   triggers: z.array(TriggerSchema),
   users: z.array(UserSchema),
+  /** The account's reply templates, in order; fill them with fillTemplate (shared/templates). */
+  templates: z.array(TemplateSchema),
+  /** Null until the account's profile has synced. */
+  profile: AccountProfileViewSchema.nullable(),
 });
 export type AccountView = z.infer<typeof AccountViewSchema>;
+
+/** Someone else with a conversation open, and whether they are typing in it. */
+export const PresencePersonSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  typing: z.boolean(),
+});
+export type PresencePerson = z.infer<typeof PresencePersonSchema>;
 
 /** The sync client's state, as the status bar shows it. */
 export const SyncStatusSchema = z.discriminatedUnion('state', [

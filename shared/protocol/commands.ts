@@ -7,6 +7,7 @@ import {
   ListSchema,
   MessageSchema,
   ReadSchema,
+  TemplatesSchema,
   TriggersSchema,
 } from './entities';
 
@@ -21,6 +22,9 @@ import {
 export const MAX_TEXT_LENGTH = 1600;
 /** Rows per import command; larger files are sent in several commands. */
 export const MAX_IMPORT_ROWS = 5000;
+/** Reply templates an account may keep; more is a list nobody scrolls. */
+export const MAX_TEMPLATES = 200;
+export const MAX_TEMPLATE_NAME_LENGTH = 80;
 
 const id = (what: string) =>
   z
@@ -67,6 +71,24 @@ export const TriggerInputSchema = z.strictObject({
   removeFromLists: z.array(id('A list id')).max(50),
 });
 export type TriggerInput = z.infer<typeof TriggerInputSchema>;
+
+export const TemplateInputSchema = z.strictObject({
+  /** Keep an existing template's id; leave it out for a new template. */
+  id: id('The template id').optional(),
+  name: z
+    .string({ error: 'A template needs a name.' })
+    .trim()
+    .min(1, 'A template needs a name.')
+    .max(
+      MAX_TEMPLATE_NAME_LENGTH,
+      `A template name can be at most ${MAX_TEMPLATE_NAME_LENGTH} characters.`,
+    ),
+  body: z
+    .string({ error: 'A template needs some text.' })
+    .max(MAX_TEXT_LENGTH, `A template can be at most ${MAX_TEXT_LENGTH} characters.`)
+    .refine((value) => value.trim() !== '', 'A template needs some text.'),
+});
+export type TemplateInput = z.infer<typeof TemplateInputSchema>;
 
 export const ImportRowSchema = z.strictObject({
   /** The row's line in the file, for errors a person can find. */
@@ -160,6 +182,13 @@ export const CommandSchema = z.discriminatedUnion('type', [
     /** The whole set, in the order they are tried. */
     triggers: z.array(TriggerInputSchema).max(50),
   }),
+  z.strictObject({
+    type: z.literal('templates.update'),
+    /** The whole set, in the order the composer offers them. */
+    templates: z
+      .array(TemplateInputSchema)
+      .max(MAX_TEMPLATES, `An account can keep at most ${MAX_TEMPLATES} templates.`),
+  }),
   z.strictObject({ type: z.literal('list.create'), name: listName }),
   z.strictObject({
     type: z.literal('contacts.import'),
@@ -188,7 +217,8 @@ const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 
 /**
  * Who may run each command. The server enforces it; the desktop uses it to
- * hide what a person cannot do. Blocking and triggers are supervisors' (R3, R5).
+ * hide what a person cannot do. Blocking and triggers are supervisors' (R3,
+ * R5); so are the reply templates, which every agent uses.
  */
 export const COMMAND_ROLES: Readonly<Record<CommandType, readonly Role[]>> = {
   'message.send': EVERYONE,
@@ -204,6 +234,7 @@ export const COMMAND_ROLES: Readonly<Record<CommandType, readonly Role[]>> = {
   'conversation.reopen': EVERYONE,
   'conversation.read': EVERYONE,
   'triggers.update': SUPERVISORS,
+  'templates.update': SUPERVISORS,
   'list.create': EVERYONE,
   'contacts.import': EVERYONE,
 };
@@ -223,6 +254,7 @@ export const COMMAND_LABELS: Readonly<Record<CommandType, string>> = {
   'conversation.reopen': 'reopen conversations',
   'conversation.read': 'mark conversations read',
   'triggers.update': 'edit automatic replies (triggers)',
+  'templates.update': 'edit reply templates',
   'list.create': 'create lists',
   'contacts.import': 'import contacts',
 };
@@ -276,6 +308,7 @@ export const CommandValueSchemas = {
     /** Saved, but the person should know (a carrier also answers HELP, …). */
     warnings: z.array(KeywordProblemSchema),
   }),
+  'templates.update': z.object({ templates: TemplatesSchema }),
   'list.create': z.object({ list: ListSchema }),
   'contacts.import': ImportReportSchema,
 } as const satisfies Record<CommandType, z.ZodType>;
@@ -298,7 +331,7 @@ export type CommandErrorCode =
 export interface CommandError {
   readonly code: CommandErrorCode;
   readonly message: string;
-  /** For `invalid-input` on triggers and imports: each problem, where it is. */
+  /** For `invalid-input` on triggers, templates and imports: each problem, where it is. */
   readonly problems?: readonly { readonly path: string; readonly message: string }[];
 }
 

@@ -105,6 +105,25 @@ export type TriggerSnapshot = z.infer<typeof TriggerSchema>;
 export const TriggersSchema = z.object({ accountId: z.string(), triggers: z.array(TriggerSchema) });
 export type TriggersSnapshot = z.infer<typeof TriggersSchema>;
 
+export const TemplateSchema = z.object({ id: z.string(), name: z.string(), body: z.string() });
+export type TemplateSnapshot = z.infer<typeof TemplateSchema>;
+
+/** The account's reply templates, all of them, in the order supervisors put them. */
+export const TemplatesSchema = z.object({
+  accountId: z.string(),
+  templates: z.array(TemplateSchema),
+});
+export type TemplatesSnapshot = z.infer<typeof TemplatesSchema>;
+
+/** What desktops know of the account itself: the name customers know it by, and how numbers are read. */
+export const AccountProfileSchema = z.object({
+  accountId: z.string(),
+  businessName: z.string(),
+  /** ISO 3166 alpha-2: the country of numbers typed without a country code. */
+  defaultCountry: z.string(),
+});
+export type AccountProfileSnapshot = z.infer<typeof AccountProfileSchema>;
+
 export const UserSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -135,6 +154,8 @@ export const ChangeSchema = z.discriminatedUnion('type', [
   change('consent.recorded', ConsentEntrySchema),
   change('list.updated', ListSchema),
   change('triggers.updated', TriggersSchema),
+  change('templates.updated', TemplatesSchema),
+  change('account.updated', AccountProfileSchema),
   change('user.updated', UserSchema),
 ]);
 export type Change = z.infer<typeof ChangeSchema>;

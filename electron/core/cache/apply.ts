@@ -133,6 +133,14 @@ function prepare(db: Database) {
     setTriggers: db.prepare<[string, string]>(
       'INSERT INTO triggers (account_id, triggers) VALUES (?, ?)',
     ),
+    clearTemplates: db.prepare('DELETE FROM templates'),
+    setTemplates: db.prepare<[string, string]>(
+      'INSERT INTO templates (account_id, templates) VALUES (?, ?)',
+    ),
+    clearProfile: db.prepare('DELETE FROM account_profile'),
+    setProfile: db.prepare<[string, string, string]>(
+      'INSERT INTO account_profile (account_id, business_name, default_country) VALUES (?, ?, ?)',
+    ),
     upsertUser: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO users (id, email, name, role, disabled) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name,
@@ -257,6 +265,18 @@ export class ChangeWriter {
       case 'triggers.updated':
         s.clearTriggers.run();
         s.setTriggers.run(change.data.accountId, JSON.stringify(change.data.triggers));
+        return;
+      case 'templates.updated':
+        s.clearTemplates.run();
+        s.setTemplates.run(change.data.accountId, JSON.stringify(change.data.templates));
+        return;
+      case 'account.updated':
+        s.clearProfile.run();
+        s.setProfile.run(
+          change.data.accountId,
+          change.data.businessName,
+          change.data.defaultCountry,
+        );
         return;
       case 'user.updated':
         s.upsertUser.run(

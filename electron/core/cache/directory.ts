@@ -2,6 +2,7 @@ import type { AccountView, ContactView } from '../../../shared/ipc/views';
 import type {
   ContactSnapshot,
   ListSnapshot,
+  TemplateSnapshot,
   TriggerSnapshot,
   UserSnapshot,
 } from '../../../shared/protocol/entities';
@@ -17,7 +18,7 @@ import type { CacheMethods } from './types';
 
 type GateTarget = Parameters<CacheMethods['gateContact']>[0];
 
-/** Contacts with their consent history, and the account's lists, triggers and people. */
+/** Contacts with their consent history, and the account's profile, lists, triggers, templates and people. */
 export class Directory {
   private readonly statements;
 
@@ -41,6 +42,10 @@ export class Directory {
         'SELECT id, name, kind FROM lists ORDER BY name COLLATE NOCASE, id',
       ),
       triggers: db.prepare<[], { triggers: string }>('SELECT triggers FROM triggers LIMIT 1'),
+      templates: db.prepare<[], { templates: string }>('SELECT templates FROM templates LIMIT 1'),
+      profile: db.prepare<[], { business_name: string; default_country: string }>(
+        'SELECT business_name, default_country FROM account_profile LIMIT 1',
+      ),
       users: db.prepare<
         [],
         { id: string; email: string; name: string; role: string; disabled: number }
@@ -78,6 +83,8 @@ export class Directory {
 
   account(): AccountView {
     const triggers = this.statements.triggers.get();
+    const templates = this.statements.templates.get();
+    const profile = this.statements.profile.get();
     return {
       lists: this.statements.lists.all().map((row) => ({
         id: row.id,
@@ -92,6 +99,12 @@ export class Directory {
         role: row.role as UserSnapshot['role'],
         disabled: row.disabled === 1,
       })),
+      templates:
+        templates === undefined ? [] : (parseJson(templates.templates) as TemplateSnapshot[]),
+      profile:
+        profile === undefined
+          ? null
+          : { businessName: profile.business_name, defaultCountry: profile.default_country },
     };
   }
 }

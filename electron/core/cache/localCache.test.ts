@@ -153,6 +153,26 @@ describe('applyChanges', () => {
       ['Zed', 'agent'],
     ]);
   });
+
+  it('replaces the templates and the profile whole, and has neither before they sync', () => {
+    expect(cache.account()).toMatchObject({ templates: [], profile: null });
+    const log = new ChangeLog();
+    log.profile('Acme Dental');
+    log.templates([
+      { id: 't1', name: 'Thanks', body: 'Thanks, {{first_name}}!' },
+      { id: 't2', name: 'Hours', body: 'Open 9 to 5.' },
+    ]);
+    log.templates([{ id: 't2', name: 'Hours', body: 'Open 9 to 6.' }]);
+    log.profile('Acme Dental & Ortho', 'CA');
+    cache.applyChanges(log.changes);
+    expect(cache.account()).toMatchObject({
+      templates: [{ id: 't2', name: 'Hours', body: 'Open 9 to 6.' }],
+      profile: { businessName: 'Acme Dental & Ortho', defaultCountry: 'CA' },
+    });
+    log.templates([]);
+    cache.applyChanges(log.changes);
+    expect(cache.account().templates).toEqual([]);
+  });
 });
 
 describe('inbox filters and counts', () => {
@@ -514,6 +534,8 @@ describe('claim', () => {
     const log = new ChangeLog();
     const { conversationId } = log.thread(1, { contact: { name: 'Ada' } });
     log.message({ id: 'm1', conversationId, body: 'appointment' });
+    log.profile('Acme Dental');
+    log.templates([{ id: 't1', name: 'Thanks', body: 'Thanks!' }]);
     cache.applyChanges(log.changes);
     cache.outboxAdd({
       key: 'key-pending-1',
@@ -525,7 +547,7 @@ describe('claim', () => {
   it('keeps everything for the same person', () => {
     fill();
     cache.claim({ ...ME });
-    expect(cache.cursor()).toBe(3);
+    expect(cache.cursor()).toBe(5);
     expect(ids('open')).toHaveLength(1);
     expect(cache.outboxPending()).toHaveLength(1);
   });
@@ -545,7 +567,13 @@ describe('claim', () => {
       expect(cache.search('appointment', 10)).toEqual([]);
       expect(cache.search('Ada', 10)).toEqual([]);
       expect(cache.contact('contact-1')).toBeNull();
-      expect(cache.account()).toEqual({ lists: [], triggers: [], users: [] });
+      expect(cache.account()).toEqual({
+        lists: [],
+        triggers: [],
+        users: [],
+        templates: [],
+        profile: null,
+      });
       fill();
     }
   });
@@ -565,7 +593,7 @@ describe('claim', () => {
     cache.close();
     cache = new LocalCache(join(folder.path, 'cache.sqlite'));
     expect(cache.identity()).toEqual(ME);
-    expect(cache.cursor()).toBe(3);
+    expect(cache.cursor()).toBe(5);
     expect(cache.search('appoint', 10)).toHaveLength(1);
   });
 });

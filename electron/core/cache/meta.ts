@@ -11,6 +11,8 @@ const DATA_TABLES = [
   'consent_history',
   'lists',
   'triggers',
+  'templates',
+  'account_profile',
   'users',
   'reads',
   'outbox',

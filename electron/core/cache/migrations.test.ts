@@ -10,7 +10,7 @@ import {
   openDatabase,
   schemaVersion,
 } from './migrations';
-import { ME, minute, temporaryFolder } from './testChanges';
+import { ChangeLog, ME, minute, temporaryFolder } from './testChanges';
 
 let folder: ReturnType<typeof temporaryFolder>;
 let file: string;
@@ -64,6 +64,16 @@ const SEEDS: Record<number, (db: Database) => void> = {
       `INSERT INTO outbox (key, command, created_at, attempts, state, outcome, conversation_id)
        VALUES ('key-pending-1', '{"type":"conversation.close","conversationId":"conversation-1"}', ?, 0, 'pending', NULL, NULL)`,
     ).run(minute(6));
+  },
+  4: (db) => {
+    SEEDS[1]?.(db);
+    db.prepare(`INSERT INTO templates (account_id, templates) VALUES (?, ?)`).run(
+      ME.accountId,
+      '[{"id":"t1","name":"Thanks","body":"Thanks, {{first_name}}!"}]',
+    );
+    db.prepare(
+      `INSERT INTO account_profile (account_id, business_name, default_country) VALUES (?, 'Acme Dental', 'US')`,
+    ).run(ME.accountId);
   },
 };
 
@@ -128,6 +138,7 @@ describe('migrations', () => {
         )
         .all();
       expect(tables.map((table) => table.name).sort()).toEqual([
+        'account_profile',
         'consent_history',
         'contact_lists',
         'contacts',
@@ -139,6 +150,7 @@ describe('migrations', () => {
         'meta',
         'outbox',
         'reads',
+        'templates',
         'triggers',
         'users',
       ]);
@@ -193,6 +205,43 @@ describe('migrations', () => {
         unassigned: 1,
         unread: 1,
         lists: { vip: 1 },
+      });
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('have seeds that fit the schema of their version', () => {
+    for (const version of Object.keys(SEEDS).map(Number)) {
+      const db = new SqliteDatabase(join(folder.path, `seed-${String(version)}.sqlite`));
+      try {
+        migrate(db, version);
+        seedFor(version)(db);
+      } finally {
+        db.close();
+      }
+    }
+  });
+
+  it('give a file of version 3 no templates and no profile until they sync (4)', () => {
+    const db = new SqliteDatabase(file);
+    migrate(db, 3);
+    seedFor(3)(db);
+    db.close();
+    const cache = new LocalCache(file);
+    try {
+      expect(cache.account()).toMatchObject({
+        templates: [],
+        profile: null,
+        lists: [{ id: 'vip' }],
+      });
+      const log = new ChangeLog(8);
+      log.profile('Acme Dental', 'GB');
+      log.templates([{ id: 't1', name: 'Thanks', body: 'Thanks, {{first_name}}!' }]);
+      expect(cache.applyChanges(log.changes)).toEqual({ cursor: 9, applied: 2 });
+      expect(cache.account()).toMatchObject({
+        templates: [{ id: 't1', name: 'Thanks', body: 'Thanks, {{first_name}}!' }],
+        profile: { businessName: 'Acme Dental', defaultCountry: 'GB' },
       });
     } finally {
       cache.close();

@@ -317,6 +317,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'templates and profile',
+    up: (db) => {
+      // Both are whole snapshots of the account's, replaced by each change (like triggers).
+      db.exec(`
+        CREATE TABLE templates (
+          account_id TEXT PRIMARY KEY,
+          templates TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE account_profile (
+          account_id TEXT PRIMARY KEY,
+          business_name TEXT NOT NULL,
+          default_country TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import type {
   ConversationSnapshot,
   ListSnapshot,
   MessageSnapshot,
+  TemplateSnapshot,
   TriggerSnapshot,
   UserSnapshot,
 } from '../../../shared/protocol/entities';
@@ -152,6 +153,20 @@ export class ChangeLog {
     return this.#add({
       type: 'triggers.updated',
       data: { accountId: ME.accountId, triggers: [...triggers] },
+    });
+  }
+
+  templates(templates: readonly TemplateSnapshot[]): Change {
+    return this.#add({
+      type: 'templates.updated',
+      data: { accountId: ME.accountId, templates: [...templates] },
+    });
+  }
+
+  profile(businessName: string, defaultCountry = 'US'): Change {
+    return this.#add({
+      type: 'account.updated',
+      data: { accountId: ME.accountId, businessName, defaultCountry },
     });
   }
 

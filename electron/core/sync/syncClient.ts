@@ -2,7 +2,14 @@ import { io, type Socket } from 'socket.io-client';
 import type { SyncStatus } from '../../../shared/ipc/views';
 import type { CommandRequest } from '../../../shared/protocol/commands';
 import { ChangeSchema, type Change } from '../../../shared/protocol/entities';
-import type { ClientToServer, PullResponse, ServerToClient } from '../../../shared/protocol/sync';
+import {
+  PresenceSchema,
+  type ClientToServer,
+  type Presence,
+  type PresenceUpdate,
+  type PullResponse,
+  type ServerToClient,
+} from '../../../shared/protocol/sync';
 import type { Failure } from '../../../shared/result';
 
 /** Where changes are stored: the cache, which moves its cursor with the rows. */
@@ -42,6 +49,10 @@ export interface SyncClientOptions {
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   /** How long a pull or command may wait for its acknowledgement. */
   readonly ackTimeoutMs?: number;
+  /** Another desktop of the account says what it shows (the server never echoes our own). */
+  readonly onPresence?: (presence: Presence) => void;
+  /** The connection is gone: everything heard about presence is void until it is back. */
+  readonly onDisconnected?: () => void;
   /** Errors that are bugs or broken data, not connection trouble. */
   readonly onError?: (error: unknown) => void;
 }
@@ -55,6 +66,8 @@ export class OfflineError extends Error {
 }
 
 const PAGE = 1000;
+/** While a person keeps typing, "typing" is sent again at most this often (it lapses after 6 s). */
+export const TYPING_REFRESH_MS = 2000;
 
 /**
  * Keeps the cache in step with the server: signs in at the handshake,
@@ -76,6 +89,9 @@ export class SyncClient {
   #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
   #status: SyncStatus = { state: 'connecting', queued: 0 };
+  /** What this desktop shows now, and what the server last heard of it (null: nothing yet on this connection). */
+  #presence: PresenceUpdate = { conversationId: null, typing: false };
+  #presenceSent: { readonly update: PresenceUpdate; readonly at: number } | null = null;
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
@@ -89,6 +105,11 @@ export class SyncClient {
     });
     this.#socket.on('connect', () => {
       this.#attempt = 0;
+      this.#presenceSent = null;
+      // A new connection: the others forgot this desktop, tell them again (typing has lapsed).
+      if (this.#presence.conversationId !== null) {
+        this.#sendPresence({ conversationId: this.#presence.conversationId, typing: false });
+      }
       this.#enqueue(() => this.#catchUp());
     });
     this.#socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
@@ -107,10 +128,21 @@ export class SyncClient {
     });
     this.#socket.on('disconnect', () => {
       this.#live = false;
+      options.onDisconnected?.();
       this.#scheduleReconnect('The connection to the server was lost');
     });
     this.#socket.on('changes', (changes) => {
       this.#receive(changes);
+    });
+    this.#socket.on('presence', (raw: unknown) => {
+      const parsed = PresenceSchema.safeParse(raw);
+      if (!parsed.success) {
+        options.onError?.(
+          new Error(`A presence from the server did not parse: ${parsed.error.message}`),
+        );
+        return;
+      }
+      options.onPresence?.(parsed.data);
     });
   }
 
@@ -152,6 +184,40 @@ export class SyncClient {
     } catch {
       throw new OfflineError('The server did not answer in time.');
     }
+  }
+
+  /** What this desktop last said it shows. */
+  get presence(): PresenceUpdate {
+    return this.#presence;
+  }
+
+  /**
+   * Says what this desktop shows now. Dropped while offline (the server
+   * would only relay it, not keep it); the conversation is said again on
+   * reconnect. Repeated "typing" is sent at most every TYPING_REFRESH_MS.
+   */
+  setPresence(update: PresenceUpdate): void {
+    const next = {
+      conversationId: update.conversationId,
+      typing: update.conversationId !== null && update.typing,
+    };
+    this.#presence = next;
+    if (!this.#socket.connected) return;
+    const sent = this.#presenceSent;
+    if (
+      sent !== null &&
+      sent.update.conversationId === next.conversationId &&
+      sent.update.typing === next.typing &&
+      (!next.typing || Date.now() - sent.at < TYPING_REFRESH_MS)
+    ) {
+      return;
+    }
+    this.#sendPresence(next);
+  }
+
+  #sendPresence(update: PresenceUpdate): void {
+    this.#presenceSent = { update, at: Date.now() };
+    this.#socket.emit('presence', update);
   }
 
   #enqueue(work: () => Promise<void>): void {

@@ -36,7 +36,12 @@ export interface CoreHarness {
 }
 
 export async function startCore(
-  options: { readonly dataDir?: string; readonly team?: boolean } = {},
+  options: {
+    readonly dataDir?: string;
+    readonly team?: boolean;
+    /** How long others' typing holds without a refresh (6 s in the app). */
+    readonly typingExpiresMs?: number;
+  } = {},
 ): Promise<CoreHarness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'textdesk-core-'));
   // A team desktop starts signed out, instead of starting the solo backend.
@@ -68,6 +73,7 @@ export async function startCore(
       }
     },
     badge: (unread) => badges.push(unread),
+    ...(options.typingExpiresMs !== undefined && { typingExpiresMs: options.typingExpiresMs }),
     onError: (error) => {
       console.error(error);
     },

@@ -379,6 +379,110 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     expect(members.map((member) => member.list_id)).toEqual([marketing]);
   });
 
+  test('a new account starts with the default templates, and its profile and templates are in the log', async () => {
+    server = await startTestServer(dialect);
+    const log = await server.storage.db
+      .selectFrom('change_log')
+      .select(['type', 'data'])
+      .where('account_id', '=', server.accountId)
+      .orderBy('seq')
+      .execute();
+    const data = (type: string) =>
+      JSON.parse(log.find((row) => row.type === type)?.data ?? 'null') as unknown;
+    expect(data('account.updated')).toEqual({
+      accountId: server.accountId,
+      businessName: 'Acme Dental',
+      defaultCountry: 'US',
+    });
+    expect(data('templates.updated')).toMatchObject({
+      accountId: server.accountId,
+      templates: [
+        { name: 'Thanks', body: expect.stringContaining('{{first_name}}') as unknown },
+        { name: 'Hours', body: expect.stringContaining('{{business_name}}') as unknown },
+        { name: 'Follow-up' },
+      ],
+    });
+  });
+
+  test('templates: an agent is refused in words; a supervisor replaces the set, keeping ids', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent');
+    const supervisor = await server.user('supervisor');
+    const refused = await run(agent, { type: 'templates.update', templates: [] });
+    expect(refused.result).toEqual({
+      ok: false,
+      error: {
+        code: 'not-allowed',
+        message: 'Only supervisors and admins can edit reply templates.',
+      },
+    });
+    const before = await server.storage.db
+      .selectFrom('templates')
+      .select(['id', 'name', 'created_at'])
+      .where('account_id', '=', server.accountId)
+      .orderBy('position')
+      .execute();
+    expect(before).toHaveLength(3);
+    const [thanks] = before as [(typeof before)[number]];
+
+    const { templates } = await ok(supervisor, {
+      type: 'templates.update',
+      templates: [
+        { name: 'Directions', body: 'We are at 12 Main St, {{first_name}}.' },
+        { id: thanks.id, name: 'Thanks', body: 'Thank you, {{first_name}}!' },
+      ],
+    });
+    expect(templates).toMatchObject({
+      accountId: server.accountId,
+      templates: [
+        { name: 'Directions', body: 'We are at 12 Main St, {{first_name}}.' },
+        { id: thanks.id, name: 'Thanks', body: 'Thank you, {{first_name}}!' },
+      ],
+    });
+    const after = await server.storage.db
+      .selectFrom('templates')
+      .select(['id', 'created_at'])
+      .where('account_id', '=', server.accountId)
+      .orderBy('position')
+      .execute();
+    expect(after).toHaveLength(2);
+    expect(after[1]).toEqual({ id: thanks.id, created_at: thanks.created_at });
+    expect(server.published.at(-1)).toMatchObject({ type: 'templates.updated', data: templates });
+  });
+
+  test('templates: an unknown id or a name used twice refuses the save, saying where', async () => {
+    server = await startTestServer(dialect);
+    const supervisor = await server.user('supervisor');
+    const published = server.published.length;
+    const { result } = await run(supervisor, {
+      type: 'templates.update',
+      templates: [
+        { name: 'Hours', body: 'Open 9 to 5.' },
+        { id: 'not-a-template', name: 'Parking', body: 'Park behind the shop.' },
+        { name: 'hours', body: 'Open 9 to 6.' },
+      ],
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message: '“Parking”: there is no such template to change. (and 1 more)',
+        problems: [
+          { path: 'templates.1.id', message: '“Parking”: there is no such template to change.' },
+          { path: 'templates.2.name', message: 'There are two templates called “Hours”.' },
+        ],
+      },
+    });
+    expect(server.published).toHaveLength(published);
+    const stored = await server.storage.db
+      .selectFrom('templates')
+      .select('name')
+      .where('account_id', '=', server.accountId)
+      .orderBy('position')
+      .execute();
+    expect(stored.map((row) => row.name)).toEqual(['Thanks', 'Hours', 'Follow-up']);
+  });
+
   test('import: good rows are imported, bad ones reported by line, and nobody opted out is opted back in', async () => {
     server = await startTestServer(dialect);
     const agent = await server.user('agent');

@@ -34,6 +34,7 @@ import {
 } from './conversations';
 import type { CommandOrigin, Handler, Scope } from './scope';
 import { listCreate, triggersUpdate } from './settings';
+import { templatesUpdate } from './templates';
 
 export type { CommandOrigin } from './scope';
 
@@ -51,6 +52,7 @@ const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'conversation.reopen': conversationReopen,
   'conversation.read': conversationRead,
   'triggers.update': triggersUpdate,
+  'templates.update': templatesUpdate,
   'list.create': listCreate,
   'contacts.import': contactsImport,
 };
