@@ -170,3 +170,122 @@ test('a manual opt-in needs a note of how they consented, and the history shows 
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
   await page.screenshot({ path: `${SCREENSHOTS}/inbox-manual-opt-in.png` });
 });
+
+test('search finds a text and opens the conversation at it; the keyboard does the rest', async ({
+  page,
+  preview,
+}) => {
+  await page.goto(preview.url);
+  await customerTexts(preview, '+12015550101', 'Is the blue sweater back in stock?');
+  await customerTexts(preview, '+12015550102', 'What time do you close on Friday?');
+  await customerTexts(preview, '+12015550103', 'Thanks for the quick delivery');
+  const list = page.getByRole('listbox', { name: 'Conversations' });
+  await expect(list.getByRole('option')).toHaveCount(3);
+
+  // j opens the newest, j again the next, k back.
+  await page.keyboard.press('j');
+  await expect(list.getByRole('option', { selected: true })).toContainText(
+    'Thanks for the quick delivery',
+  );
+  await page.keyboard.press('j');
+  await expect(list.getByRole('option', { selected: true })).toContainText(
+    'What time do you close',
+  );
+  await page.keyboard.press('k');
+  await expect(list.getByRole('option', { selected: true })).toContainText(
+    'Thanks for the quick delivery',
+  );
+
+  // a assigns it to me; r goes to the reply box; Escape leaves it; e closes the conversation.
+  await page.keyboard.press('a');
+  await expect(list.getByRole('option', { selected: true })).toContainText('You');
+  await page.keyboard.press('r');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('e');
+  await expect(list.getByRole('option')).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Reopen' })).toBeVisible();
+
+  // / searches; a hit opens its conversation with the text marked.
+  await page.keyboard.press('/');
+  const search = page.getByRole('searchbox', { name: 'Search messages, names and numbers' });
+  await expect(search).toBeFocused();
+  await search.fill('sweat');
+  const hit = page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first();
+  await expect(hit).toContainText('Is the blue sweater back in stock?');
+  await expect(hit.locator('mark')).toHaveText('sweat');
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-search.png` });
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Search' })).toBeHidden();
+  const thread = page.getByRole('region', { name: 'Conversation' });
+  await expect(thread.getByRole('heading', { level: 1 })).toHaveText('(201) 555-0101');
+  await expect(thread.locator('.message-focused')).toContainText(
+    'Is the blue sweater back in stock?',
+  );
+
+  // Ctrl+K opens search too, from anywhere, even the reply box.
+  await page.getByRole('textbox', { name: 'Message' }).focus();
+  await page.keyboard.press('Control+k');
+  await expect(search).toBeFocused();
+});
+
+test('a text that may be an opt-out offers Opt out and Dismiss', async ({ page, preview }) => {
+  await page.goto(preview.url);
+  await customerTexts(preview, CUSTOMER, 'stop sending me these promos, this is so annoying');
+  await conversation(page, CUSTOMER_SHOWN).click();
+  const flagged = page.getByRole('group', { name: 'Possible opt-out' });
+  await expect(flagged).toContainText('This may be a request to stop texting.');
+  // Still opted in until someone confirms.
+  const contact = page.getByRole('complementary', { name: 'Contact' });
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeChecked();
+  await flagged.getByRole('button', { name: 'Opt out' }).click();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).not.toBeChecked();
+  await expect(page.getByTestId('composer-refused')).toContainText('Opted out');
+  await expect(contact.getByRole('region', { name: 'Consent history' })).toContainText(
+    'Confirmed a possible opt-out',
+  );
+  // Settled for everyone: the question is gone.
+  await expect(flagged).toBeHidden();
+
+  // Another text like it asks for less texting, not more: they stay opted out (R2's exception).
+  await customerTexts(preview, CUSTOMER, 'stop sending me these promos, this is so annoying!!');
+  await expect(flagged).toBeVisible();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).not.toBeChecked();
+  await flagged.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(flagged).toBeHidden();
+  // An ordinary text opts them back in (R2); a later flagged one is dismissed, and they stay in.
+  await customerTexts(preview, CUSTOMER, 'Sorry, wrong chat. Is my order shipped?');
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeChecked();
+  await customerTexts(preview, CUSTOMER, 'enough');
+  await expect(flagged).toBeVisible();
+  await flagged.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(flagged).toBeHidden();
+  await expect(contact.getByRole('checkbox', { name: 'Opted-in' })).toBeChecked();
+});
+
+test('a template fills in the contact’s name, and the counter follows the text', async ({
+  page,
+  preview,
+}) => {
+  await page.goto(preview.url);
+  await customerTexts(preview, CUSTOMER, 'Hello, it is Ada Lovelace here');
+  await conversation(page, CUSTOMER_SHOWN).click();
+  const contact = page.getByRole('complementary', { name: 'Contact' });
+  const name = contact.getByRole('textbox', { name: 'Name' });
+  await name.fill('Ada Lovelace');
+  await name.press('Enter');
+  await expect(conversation(page, 'Ada Lovelace')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Templates' }).click();
+  await page.getByRole('menuitem', { name: /^Thanks/u }).click();
+  const message = page.getByRole('textbox', { name: 'Message' });
+  await expect(message).toHaveValue(
+    'Thanks, Ada! We got your message and will get back to you shortly.',
+  );
+  await expect(page.getByTestId('segments')).toHaveText('94 · 1 message');
+  // One emoji and the whole text goes as Unicode: 70 per message.
+  await message.press('End');
+  await message.pressSequentially(' See you soon 🙂');
+  await expect(page.getByTestId('segments')).toHaveText('52 · 2 messages · Unicode');
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-template.png` });
+});

@@ -369,6 +369,12 @@ export class DesktopCore {
           limit: input.limit ?? 100,
           after: input.after,
         }),
+      'inbox.conversation': async ({ conversationId }) => {
+        const { cache, user } = this.#connected();
+        const row = await cache.conversationRow(conversationId);
+        // Agents never see a blocked contact's conversation (R3), as in the lists.
+        return row?.blocked === true && user.role === 'agent' ? null : row;
+      },
       'inbox.counts': async () => this.#connected().cache.counts(),
       'inbox.messages': async (input) =>
         this.#connected().cache.messages({

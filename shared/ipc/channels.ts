@@ -11,6 +11,7 @@ export const IPC_METHODS = [
   'session.signOut',
   'session.useSolo',
   'inbox.conversations',
+  'inbox.conversation',
   'inbox.counts',
   'inbox.messages',
   'inbox.contact',

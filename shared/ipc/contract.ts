@@ -8,6 +8,7 @@ import {
   CONVERSATION_FILTERS,
   ContactViewSchema,
   ConversationPageSchema,
+  ConversationRowSchema,
   InboxCountsSchema,
   MessagePageSchema,
   PageCursorSchema,
@@ -76,6 +77,11 @@ export const ipcContract = {
       limit: z.number().int().min(1).max(500).optional(),
     }),
     output: ConversationPageSchema,
+  },
+  /** One conversation's row, wherever it is in the lists (opened from search or a notification); null if unknown. */
+  'inbox.conversation': {
+    input: z.strictObject({ conversationId: id }),
+    output: ConversationRowSchema.nullable(),
   },
   'inbox.counts': { input: z.undefined(), output: InboxCountsSchema },
   'inbox.messages': {

@@ -132,6 +132,16 @@ export const CommandSchema = z.discriminatedUnion('type', [
     body: text,
   }),
   z.strictObject({
+    /**
+     * Settles a text flagged as a possible opt-out: `optOut` true opts the
+     * contact out (source manual, the text quoted in the history), false
+     * dismisses the flag. Either way the flag is cleared for everyone.
+     */
+    type: z.literal('message.reviewOptOut'),
+    messageId: id('The message'),
+    optOut: z.boolean(),
+  }),
+  z.strictObject({
     type: z.literal('contact.update'),
     contactId: id('The contact'),
     name: z.string().trim().max(200, 'A name can be at most 200 characters.').optional(),
@@ -223,6 +233,7 @@ const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 export const COMMAND_ROLES: Readonly<Record<CommandType, readonly Role[]>> = {
   'message.send': EVERYONE,
   'note.add': EVERYONE,
+  'message.reviewOptOut': EVERYONE,
   'contact.update': EVERYONE,
   'contact.lists': EVERYONE,
   'contact.block': SUPERVISORS,
@@ -243,6 +254,7 @@ export const COMMAND_ROLES: Readonly<Record<CommandType, readonly Role[]>> = {
 export const COMMAND_LABELS: Readonly<Record<CommandType, string>> = {
   'message.send': 'send texts',
   'note.add': 'add notes',
+  'message.reviewOptOut': 'review possible opt-outs',
   'contact.update': 'edit contacts',
   'contact.lists': 'change a contact’s lists',
   'contact.block': 'block contacts',
@@ -293,6 +305,7 @@ const message = z.object({ message: MessageSchema });
 export const CommandValueSchemas = {
   'message.send': message,
   'note.add': message,
+  'message.reviewOptOut': message,
   'contact.update': contact,
   'contact.lists': contact,
   'contact.block': contact,

@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import type { MessageView } from '../../../shared/ipc';
 import { fullTime, messageTime } from '../format';
 import { useStore } from '../store';
@@ -39,10 +39,9 @@ const Message = memo(function Message(props: {
   readonly message: MessageView;
   readonly focused: boolean;
   readonly author: string | null;
-  readonly onOptOut: (message: MessageView) => void;
+  readonly onReview: (message: MessageView, optOut: boolean) => void;
 }) {
   const { message } = props;
-  const [dismissed, setDismissed] = useState(false);
   if (message.direction === 'system') {
     return (
       <li className="message-system" data-message-id={message.id}>
@@ -82,14 +81,14 @@ const Message = memo(function Message(props: {
           {message.status === 'quarantined' && <span> · Quarantined (blocked number)</span>}
         </div>
       </div>
-      {message.possibleOptOut && !dismissed && (
+      {message.possibleOptOut && message.direction === 'inbound' && (
         <div className="possible-opt-out" role="group" aria-label="Possible opt-out">
           <span>This may be a request to stop texting.</span>
           <button
             type="button"
             className="button small danger"
             onClick={() => {
-              props.onOptOut(message);
+              props.onReview(message, true);
             }}
           >
             Opt out
@@ -98,7 +97,7 @@ const Message = memo(function Message(props: {
             type="button"
             className="button small"
             onClick={() => {
-              setDismissed(true);
+              props.onReview(message, false);
             }}
           >
             Dismiss
@@ -110,7 +109,9 @@ const Message = memo(function Message(props: {
 });
 
 /** The open conversation's messages, oldest first, kept scrolled to the newest. */
-export function Messages(props: { readonly onOptOut: (message: MessageView) => void }) {
+export function Messages(props: {
+  readonly onReview: (message: MessageView, optOut: boolean) => void;
+}) {
   const messages = useStore((state) => state.messages);
   const olderExist = useStore((state) => state.olderExist);
   const loadOlder = useStore((state) => state.loadOlder);
@@ -159,7 +160,7 @@ export function Messages(props: { readonly onOptOut: (message: MessageView) => v
             message={message}
             focused={message.id === focusMessageId}
             author={authorName(message.authorId)}
-            onOptOut={props.onOptOut}
+            onReview={props.onReview}
           />
         ))}
       </ol>

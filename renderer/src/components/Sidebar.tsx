@@ -175,6 +175,12 @@ export function Sidebar(props: { readonly onHelp: () => void }) {
               Sign out
             </button>
           )}
+          {session?.mode === 'solo' && (
+            // Leaves the built-in backend (its data stays) for the sign-in screen.
+            <button type="button" className="link" onClick={() => void signOut()}>
+              Join a team server
+            </button>
+          )}
         </div>
       </div>
     </nav>

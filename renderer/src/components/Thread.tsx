@@ -24,7 +24,7 @@ function Presence(props: { readonly conversationId: string }) {
 }
 
 function Header(props: { readonly conversationId: string }) {
-  const row = useStore((state) => state.rows[props.conversationId]);
+  const row = useStore((state) => state.conversation ?? state.rows[props.conversationId]);
   const contact = useStore((state) => state.contactView?.contact ?? null);
   const users = useStore((state) => state.account?.users);
   const me = useStore((state) => state.session?.user?.id);
@@ -102,7 +102,6 @@ function Header(props: { readonly conversationId: string }) {
 /** The open conversation: who, the messages, and the composer. */
 export function Thread(props: { readonly onShowContact: () => void }) {
   const conversationId = useStore((state) => state.selectedId);
-  const contactId = useStore((state) => state.contactView?.contact.id);
   const run = useStore((state) => state.run);
   const notify = useStore((state) => state.notify);
   if (conversationId === null) {
@@ -112,20 +111,15 @@ export function Thread(props: { readonly onShowContact: () => void }) {
       </section>
     );
   }
-  const optOut = (message: MessageView) => {
-    if (contactId === undefined) return;
-    void run({
-      type: 'contact.optOut',
-      contactId,
-      note: `Confirmed a possible opt-out: “${message.body.slice(0, 200)}”`,
-    }).then((refusal) => {
+  const review = (message: MessageView, optOut: boolean) => {
+    void run({ type: 'message.reviewOptOut', messageId: message.id, optOut }).then((refusal) => {
       if (refusal !== null) notify('error', refusal);
     });
   };
   return (
     <section className="thread" aria-label="Conversation">
       <Header conversationId={conversationId} />
-      <Messages onOptOut={optOut} />
+      <Messages onReview={review} />
       <Composer key={conversationId} onShowContact={props.onShowContact} />
     </section>
   );

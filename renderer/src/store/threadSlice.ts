@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ContactView, MessageView } from '../../../shared/ipc';
+import type { ContactView, ConversationRow, MessageView } from '../../../shared/ipc';
 import type { Command } from '../../../shared/protocol/commands';
 import { textdesk } from '../api';
 import type { Store } from './index';
@@ -8,6 +8,8 @@ const PAGE = 200;
 
 export interface ThreadSlice {
   readonly selectedId: string | null;
+  /** The open conversation's row, read on its own: it may be in no loaded list (search, notifications). */
+  readonly conversation: ConversationRow | null;
   /** Oldest first. */
   readonly messages: readonly MessageView[];
   readonly olderExist: boolean;
@@ -35,6 +37,7 @@ export interface ThreadSlice {
 
 export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set, get) => ({
   selectedId: null,
+  conversation: null,
   messages: [],
   olderExist: false,
   contactView: null,
@@ -48,7 +51,12 @@ export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set,
       selectedContactId:
         options.contactId ??
         (conversationId === null ? null : (get().rows[conversationId]?.contactId ?? null)),
-      ...(changed && { messages: [], olderExist: false, contactView: null }),
+      ...(changed && {
+        conversation: get().rows[conversationId ?? ''] ?? null,
+        messages: [],
+        olderExist: false,
+        contactView: null,
+      }),
     });
     void textdesk().presence.set({ conversationId, typing: false });
     if (conversationId === null) return;
@@ -75,17 +83,21 @@ export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set,
     if (conversationId === null) return;
     // However many older texts were loaded, read as many again (and what is new).
     const limit = Math.min(Math.max(get().messages.length + 20, PAGE), 500);
-    const contactId = get().rows[conversationId]?.contactId ?? get().selectedContactId;
-    const [messages, contact] = await Promise.all([
+    const [row, messages] = await Promise.all([
+      textdesk().inbox.conversation({ conversationId }),
       textdesk().inbox.messages({ conversationId, limit }),
-      contactId === null ? null : textdesk().inbox.contact({ contactId }),
     ]);
+    const conversation = row.ok ? row.value : null;
+    const contactId = conversation?.contactId ?? get().selectedContactId;
+    const contact = contactId === null ? null : await textdesk().inbox.contact({ contactId });
     if (get().selectedId !== conversationId) return;
     if (!messages.ok) {
       get().notify('error', messages.error.message);
       return;
     }
     set({
+      conversation,
+      selectedContactId: contactId,
       messages: messages.value.messages,
       olderExist: messages.value.more,
       contactView: contact?.ok === true ? contact.value : null,
@@ -100,8 +112,8 @@ export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set,
     return null;
   },
   markRead: () => {
-    const { selectedId, rows } = get();
-    if (selectedId === null || (rows[selectedId]?.unread ?? 0) === 0) return;
+    const { selectedId, conversation } = get();
+    if (selectedId === null || (conversation?.unread ?? 0) === 0) return;
     if (typeof document !== 'undefined' && !document.hasFocus()) return;
     void get().run({ type: 'conversation.read', conversationId: selectedId });
   },

@@ -327,6 +327,49 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     expect(read).toMatchObject({ conversationId, userId: agent.id });
   });
 
+  test('a possible opt-out: dismissed, it stays opted in; confirmed, the contact is opted out with the text quoted', async () => {
+    server = await startTestServer(dialect);
+    const agent = await server.user('agent', 'Dana');
+    const complaint = 'stop sending me these promos, this is so annoying';
+    const first = await inbound(complaint);
+    expect((await contactRow(first.contactId)).opted_in).toBe(1);
+    const dismissed = await ok(agent, {
+      type: 'message.reviewOptOut',
+      messageId: first.messageId,
+      optOut: false,
+    });
+    expect(dismissed.message.possibleOptOut).toBe(false);
+    expect((await contactRow(first.contactId)).opted_in).toBe(1);
+
+    const second = await inbound(`${complaint}!!`);
+    const confirmed = await ok(agent, {
+      type: 'message.reviewOptOut',
+      messageId: second.messageId,
+      optOut: true,
+    });
+    expect(confirmed.message.possibleOptOut).toBe(false);
+    expect((await contactRow(second.contactId)).opted_in).toBe(0);
+    expect((await history(second.contactId)).at(-1)).toMatchObject({
+      change: 'opted-out',
+      source: 'manual',
+      text: `Confirmed a possible opt-out: “${complaint}!!”`,
+    });
+    // Settled once: asking again changes nothing, and another account's message is not found.
+    expect(
+      (await ok(agent, { type: 'message.reviewOptOut', messageId: first.messageId, optOut: true }))
+        .message.possibleOptOut,
+    ).toBe(false);
+    expect(
+      (await history(second.contactId)).filter((entry) => entry.change === 'opted-out'),
+    ).toHaveLength(1);
+    const missing = await run(agent, {
+      type: 'message.reviewOptOut',
+      messageId: randomUUID(),
+      optOut: true,
+    });
+    expect(missing.result).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
   test('triggers: a supervisor saves a set; opt-out words and duplicates are refused with where they are', async () => {
     server = await startTestServer(dialect);
     const supervisor = await server.user('supervisor');

@@ -6,7 +6,7 @@ import { ok, type Result } from '../../../shared/result';
 import { forUpdate } from '../../db/locks';
 import type { Contact } from '../../db/schema';
 import { persistConsent } from '../consent';
-import { consentOf, contactSnapshot, listIdsOf, newContactRow } from '../records';
+import { consentOf, contactSnapshot, listIdsOf, messageSnapshot, newContactRow } from '../records';
 import {
   findContact,
   fromConsentRefusal,
@@ -129,6 +129,43 @@ export const contactOptOut: Handler<'contact.optOut'> = (scope, command) =>
     by: scope.actor,
     ...(command.note !== undefined && { note: command.note }),
   });
+
+/**
+ * A person settles a text flagged as a possible opt-out ("stop sending me
+ * these promos…"): they confirm it, which opts the contact out with the
+ * text quoted, or dismiss it. The flag is cleared in the same transaction,
+ * so no other desktop offers the same question again.
+ */
+export const messageReviewOptOut: Handler<'message.reviewOptOut'> = async (scope, command) => {
+  const found = await scope.trx
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .selectAll('messages')
+    .select('conversations.contact_id')
+    .where('messages.id', '=', command.messageId)
+    .where('conversations.account_id', '=', scope.accountId)
+    .executeTakeFirst();
+  if (found === undefined) return refuse('not-found', 'There is no such message in this account.');
+  const { contact_id: contactId, ...message } = found;
+  // Already settled (by someone else, or a replay): nothing more to do.
+  if (message.possible_opt_out === 0) return ok({ message: messageSnapshot(message) });
+  if (command.optOut) {
+    const optedOut = await changeConsent(scope, contactId, {
+      type: 'manual-opt-out',
+      by: scope.actor,
+      note: `Confirmed a possible opt-out: “${message.body.slice(0, 400)}”`,
+    });
+    if (!optedOut.ok) return optedOut;
+  }
+  const updated = await scope.trx
+    .updateTable('messages')
+    .set({ possible_opt_out: 0, updated_at: scope.at })
+    .where('id', '=', message.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  scope.changes.push({ type: 'message.updated', data: messageSnapshot(updated) });
+  return ok({ message: messageSnapshot(updated) });
+};
 
 /**
  * Imports rows a person mapped from a file (R11): numbers are read with the

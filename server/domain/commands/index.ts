@@ -23,6 +23,7 @@ import {
   contactsImport,
   contactUnblock,
   contactUpdate,
+  messageReviewOptOut,
 } from './contacts';
 import {
   conversationAssign,
@@ -41,6 +42,7 @@ export type { CommandOrigin } from './scope';
 const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'message.send': messageSend,
   'note.add': noteAdd,
+  'message.reviewOptOut': messageReviewOptOut,
   'contact.update': contactUpdate,
   'contact.lists': contactLists,
   'contact.block': contactBlock,
