@@ -48,6 +48,14 @@ test('a new text arrives and is answered', async ({ page, preview }) => {
   ).toContainText('Delivered');
   expect(received(preview, CUSTOMER)).toEqual(['Yes! Come by any time after 3pm.']);
   await page.screenshot({ path: `${SCREENSHOTS}/inbox-conversation.png` });
+
+  // The dark theme, chosen in the sidebar, is kept for the next start.
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(18, 20, 24)');
+  await page.screenshot({ path: `${SCREENSHOTS}/inbox-conversation-dark.png` });
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 });
 
 test('STOP: the composer says why it is disabled, Opted-in is unchecked, no reply went out; a new text opts them back in', async ({
