@@ -117,3 +117,28 @@ test('an agent cannot block: the box is disabled, and main refuses the command t
   });
   await expect(contact.getByRole('checkbox', { name: 'Blocked' })).not.toBeChecked();
 });
+
+test('an agent cannot open the triggers or settings screens', async ({
+  browser,
+  preview,
+  teamDesk,
+}) => {
+  const dana = await signedIn(
+    browser,
+    await teamDesk(),
+    soloUrl(preview),
+    await addPerson(preview, { name: 'Dana', role: 'agent' }),
+  );
+  const nav = dana.getByRole('navigation', { name: 'Inbox' });
+  await expect(nav.getByRole('button', { name: 'Lists' })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Triggers' })).toHaveCount(0);
+  await expect(nav.getByRole('button', { name: 'Settings' })).toHaveCount(0);
+  // Main refuses what the screen would do, too.
+  const refusal = await dana.evaluate(() =>
+    window.textdesk.commands.run({ command: { type: 'triggers.update', triggers: [] } }),
+  );
+  expect(refusal).toMatchObject({
+    ok: false,
+    error: { message: expect.stringMatching(/supervisors/u) },
+  });
+});

@@ -3,6 +3,7 @@ import { textdesk } from './api';
 import { About } from './components/About';
 import { ContactPanel } from './components/ContactPanel';
 import { ConversationList } from './components/ConversationList';
+import { ManageScreen } from './components/manage/ManageScreen';
 import { SearchDialog } from './components/SearchDialog';
 import { Sidebar } from './components/Sidebar';
 import { SignIn } from './components/SignIn';
@@ -83,6 +84,7 @@ function Notices() {
 function Inbox() {
   const contactPanel = useRef<HTMLDivElement>(null);
   const [help, setHelp] = useState(false);
+  const screen = useStore((state) => state.screen);
   const showContact = () => {
     contactPanel.current?.querySelector<HTMLElement>('#contact-opted-in')?.focus();
   };
@@ -98,13 +100,19 @@ function Inbox() {
           setHelp(true);
         }}
       />
-      <section className="list-pane" aria-label="Conversation list">
-        <ConversationList />
-      </section>
-      <Thread onShowContact={showContact} />
-      <div ref={contactPanel} className="contact-pane">
-        <ContactPanel />
-      </div>
+      {screen === 'inbox' ? (
+        <>
+          <section className="list-pane" aria-label="Conversation list">
+            <ConversationList />
+          </section>
+          <Thread onShowContact={showContact} />
+          <div ref={contactPanel} className="contact-pane">
+            <ContactPanel />
+          </div>
+        </>
+      ) : (
+        <ManageScreen screen={screen} />
+      )}
       <SearchDialog />
       {help && (
         <About

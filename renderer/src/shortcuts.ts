@@ -27,6 +27,14 @@ export function useShortcuts(actions: { readonly help: () => void }): void {
       }
       if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
       if (document.querySelector('dialog[open]') !== null) return;
+      if (event.key === '/' || event.key === '?') {
+        event.preventDefault();
+        if (event.key === '/') state.openSearch(true);
+        else actions.help();
+        return;
+      }
+      // The rest act on conversations: the inbox only.
+      if (state.screen !== 'inbox') return;
       const { ids, selectedId } = state;
       const at = selectedId === null ? -1 : ids.indexOf(selectedId);
       const move = (step: number) => {
@@ -58,12 +66,6 @@ export function useShortcuts(actions: { readonly help: () => void }): void {
           }
           break;
         }
-        case '/':
-          state.openSearch(true);
-          break;
-        case '?':
-          actions.help();
-          break;
         default:
           return;
       }

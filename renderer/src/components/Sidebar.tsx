@@ -3,7 +3,7 @@ import { textdesk } from '../api';
 import { useStore } from '../store';
 import type { InboxView } from '../store/inboxSlice';
 import { selectIsSupervisor } from '../store/sessionSlice';
-import type { Theme } from '../store/uiSlice';
+import type { Screen, Theme } from '../store/uiSlice';
 
 const FILTERS: readonly {
   readonly filter: ConversationFilter;
@@ -29,8 +29,9 @@ function ViewButton(props: {
   readonly count: number | null;
 }) {
   const current = useStore((state) => state.view);
+  const inbox = useStore((state) => state.screen === 'inbox');
   const showView = useStore((state) => state.showView);
-  const selected = isView(props.view, current);
+  const selected = inbox && isView(props.view, current);
   return (
     <li>
       <button
@@ -76,6 +77,39 @@ function ConnectionStatus() {
   );
 }
 
+/** The account's management screens, and who may open each. */
+const SCREENS: readonly {
+  readonly screen: Screen;
+  readonly label: string;
+  readonly who: 'everyone' | 'supervisors' | 'admins';
+}[] = [
+  { screen: 'lists', label: 'Lists', who: 'everyone' },
+  { screen: 'campaigns', label: 'Campaigns', who: 'everyone' },
+  { screen: 'triggers', label: 'Triggers', who: 'supervisors' },
+  { screen: 'report', label: 'Opt-out report', who: 'everyone' },
+  { screen: 'settings', label: 'Settings', who: 'admins' },
+];
+
+function ScreenButton(props: { readonly screen: Screen; readonly label: string }) {
+  const current = useStore((state) => state.screen);
+  const showScreen = useStore((state) => state.showScreen);
+  const selected = current === props.screen;
+  return (
+    <li>
+      <button
+        type="button"
+        className={`nav-item${selected ? ' selected' : ''}`}
+        aria-current={selected ? 'page' : undefined}
+        onClick={() => {
+          showScreen(props.screen);
+        }}
+      >
+        <span className="nav-label">{props.label}</span>
+      </button>
+    </li>
+  );
+}
+
 const THEMES: readonly { readonly theme: Theme; readonly label: string }[] = [
   { theme: 'system', label: 'System' },
   { theme: 'light', label: 'Light' },
@@ -87,6 +121,7 @@ export function Sidebar(props: { readonly onHelp: () => void }) {
   const lists = useStore((state) => state.account?.lists);
   const supervisor = useStore(selectIsSupervisor);
   const session = useStore((state) => state.session);
+  const role = session?.user?.role;
   const theme = useStore((state) => state.theme);
   const setTheme = useStore((state) => state.setTheme);
   const signOut = useStore((state) => state.signOut);
@@ -134,6 +169,17 @@ export function Sidebar(props: { readonly onHelp: () => void }) {
           </ul>
         </>
       )}
+      <h2 className="nav-heading">Manage</h2>
+      <ul className="nav-list">
+        {SCREENS.filter(
+          (item) =>
+            item.who === 'everyone' ||
+            (item.who === 'supervisors' && supervisor) ||
+            (item.who === 'admins' && role === 'admin'),
+        ).map((item) => (
+          <ScreenButton key={item.screen} screen={item.screen} label={item.label} />
+        ))}
+      </ul>
       <div className="sidebar-footer">
         {session?.mode === 'solo' && (
           <button

@@ -52,6 +52,7 @@ export const createInboxSlice: StateCreator<Store, [], [], InboxSlice> = (set, g
   loaded: false,
   counts: null,
   showView: (view) => {
+    get().showScreen('inbox');
     if (sameView(view, get().view) && get().loaded) return;
     set({ view, ids: [], rows: {}, next: null, loaded: false, loadingMore: false });
     void get().reloadInbox();

@@ -44,6 +44,7 @@ export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set,
   selectedContactId: null,
   focusMessageId: null,
   openConversation: async (conversationId, options = {}) => {
+    if (conversationId !== null) get().showScreen('inbox');
     const changed = conversationId !== get().selectedId;
     set({
       selectedId: conversationId,

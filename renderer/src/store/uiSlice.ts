@@ -6,6 +6,9 @@ import type { Store } from './index';
 
 export type Theme = 'system' | 'light' | 'dark';
 
+/** What the main area shows: the inbox, or one of the account's management screens. */
+export type Screen = 'inbox' | 'lists' | 'campaigns' | 'triggers' | 'report' | 'settings';
+
 export interface Notice {
   readonly id: number;
   readonly kind: 'error' | 'info';
@@ -21,6 +24,8 @@ export interface Presence {
 
 export interface UiSlice {
   readonly notices: readonly Notice[];
+  readonly screen: Screen;
+  showScreen: (screen: Screen) => void;
   readonly theme: Theme;
   readonly searchOpen: boolean;
   readonly searchQuery: string;
@@ -71,6 +76,10 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) =>
   };
   return {
     notices: [],
+    screen: 'inbox',
+    showScreen: (screen) => {
+      set({ screen });
+    },
     theme: savedTheme(),
     searchOpen: false,
     searchQuery: '',
