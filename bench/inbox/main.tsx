@@ -128,40 +128,43 @@ interface Inbox {
   readonly topText: () => string;
 }
 
+/** Rows the app re-reads from the top after a change (inboxSlice's REFRESH_MAX). */
+const REREAD = 500;
+
 function realInbox(rows: readonly ConversationRow[]): Inbox {
-  const byId: Record<string, ConversationRow> = {};
-  for (const row of rows) byId[row.id] = row;
   useStore.setState({
     session: SESSION,
     sync: SESSION.sync,
     account: ACCOUNT,
     ids: rows.map((row) => row.id),
-    rows: byId,
+    rows: new Map(rows.map((row) => [row.id, row])),
     next: null,
     loaded: true,
   });
   return {
     size: () => useStore.getState().ids.length,
+    // As the app takes in a change: the top of the list read again, through the store's own path.
     receive: (positions, serial, at) => {
       const state = useStore.getState();
-      const changed = { ...state.rows };
-      const moved: string[] = [];
+      const moved: ConversationRow[] = [];
       positions.forEach((position, offset) => {
         const id = state.ids[position];
-        const row = id === undefined ? undefined : changed[id];
-        if (id === undefined || row === undefined) return;
-        changed[id] = withText(row, textBody(serial + offset), at);
-        moved.unshift(id);
+        const row = id === undefined ? undefined : state.rows.get(id);
+        if (row !== undefined) moved.unshift(withText(row, textBody(serial + offset), at));
       });
-      const top = new Set(moved);
-      useStore.setState({
-        ids: [...top, ...state.ids.filter((id) => !top.has(id))],
-        rows: changed,
-      });
+      const movedIds = new Set(moved.map((row) => row.id));
+      const top = [...moved];
+      for (const id of state.ids) {
+        if (top.length >= REREAD) break;
+        const row = state.rows.get(id);
+        if (row !== undefined && !movedIds.has(id)) top.push(row);
+      }
+      state.applyTop(top, REREAD, null);
     },
     topText: () => {
-      const id = useStore.getState().ids[0];
-      return id === undefined ? '' : (useStore.getState().rows[id]?.lastMessage?.body ?? '');
+      const state = useStore.getState();
+      const id = state.ids[0];
+      return id === undefined ? '' : (state.rows.get(id)?.lastMessage?.body ?? '');
     },
   };
 }

@@ -2,9 +2,23 @@ import { formatPhone, isCountryCode } from '../../shared/phone';
 
 /** What the screens show for times, names and numbers. */
 
-/** "(201) 555-0142" for numbers of the account's country, "+44 7911 123456" otherwise. */
+const formatted = new Map<string, string>();
+
+/**
+ * "(201) 555-0142" for numbers of the account's country, "+44 7911 123456"
+ * otherwise. Remembered: the list shows the same numbers over and over, and
+ * parsing one takes a while.
+ */
 export function displayPhone(e164: string, country: string | null): string {
-  return formatPhone(e164, country !== null && isCountryCode(country) ? country : undefined);
+  const key = `${country ?? ''}|${e164}`;
+  let shown = formatted.get(key);
+  if (shown === undefined) {
+    shown = formatPhone(e164, country !== null && isCountryCode(country) ? country : undefined);
+    // A bound, for a desktop open for weeks: start again rather than grow.
+    if (formatted.size >= 50_000) formatted.clear();
+    formatted.set(key, shown);
+  }
+  return shown;
 }
 
 /** A contact's name, or their formatted number when they have none. */
@@ -57,8 +71,10 @@ export function secondsAgo(iso: string, now: Date = new Date()): string {
   return seconds <= 1 ? 'just now' : `${String(seconds)} seconds ago`;
 }
 
+const GRAPHEMES = new Intl.Segmenter();
+
 /** The first letter of a name, or # for a number, for the avatar. */
 export function initial(name: string): string {
-  const first = new Intl.Segmenter().segment(name.trim())[Symbol.iterator]().next();
+  const first = GRAPHEMES.segment(name.trim())[Symbol.iterator]().next();
   return first.done === true ? '#' : first.value.segment.toLocaleUpperCase();
 }

@@ -19,10 +19,9 @@ const EMPTY: Readonly<Record<ConversationFilter, string>> = {
 /** One row; it reads only its own conversation, so a change elsewhere does not render it. */
 const ConversationItem = memo(function ConversationItem(props: {
   readonly id: string;
-  readonly index: number;
   readonly start: number;
 }) {
-  const row = useStore((state) => state.rows[props.id]);
+  const row = useStore((state) => state.rows.get(props.id));
   const selected = useStore((state) => state.selectedId === props.id);
   const country = useStore(selectCountry);
   const me = useStore((state) => state.session?.user?.id);
@@ -152,9 +151,7 @@ export function ConversationList() {
       >
         {items.map((item) => {
           const id = ids[item.index];
-          return id === undefined ? null : (
-            <ConversationItem key={id} id={id} index={item.index} start={item.start} />
-          );
+          return id === undefined ? null : <ConversationItem key={id} id={id} start={item.start} />;
         })}
       </div>
     </div>

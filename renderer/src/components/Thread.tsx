@@ -24,7 +24,7 @@ function Presence(props: { readonly conversationId: string }) {
 }
 
 function Header(props: { readonly conversationId: string }) {
-  const row = useStore((state) => state.conversation ?? state.rows[props.conversationId]);
+  const row = useStore((state) => state.conversation ?? state.rows.get(props.conversationId));
   const contact = useStore((state) => state.contactView?.contact ?? null);
   const users = useStore((state) => state.account?.users);
   const me = useStore((state) => state.session?.user?.id);

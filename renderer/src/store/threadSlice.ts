@@ -51,9 +51,9 @@ export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set,
       focusMessageId: options.messageId ?? null,
       selectedContactId:
         options.contactId ??
-        (conversationId === null ? null : (get().rows[conversationId]?.contactId ?? null)),
+        (conversationId === null ? null : (get().rows.get(conversationId)?.contactId ?? null)),
       ...(changed && {
-        conversation: get().rows[conversationId ?? ''] ?? null,
+        conversation: get().rows.get(conversationId ?? '') ?? null,
         messages: [],
         olderExist: false,
         contactView: null,
