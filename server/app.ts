@@ -11,11 +11,17 @@ import { migrate } from './db/migrate';
 import type { ServerContext } from './domain/context';
 import { forgetOldKeys } from './domain/commands';
 import { applyDeliveryStatus, recoverOutbound } from './domain/outbound';
+import { CampaignSender } from './domain/campaigns/sender';
 import { ScheduledSender } from './domain/scheduler';
 import { WebhookSender } from './domain/webhooks';
 import { getContact, patchContact, postMessage, postUser } from './http/api';
 import { optOutConfirm, optOutPage } from './http/optOut';
-import { getOptOutWebhook, putOptOutWebhook, putTimeZone } from './http/settings';
+import {
+  getOptOutWebhook,
+  getOptOutWebhookDeliveries,
+  putOptOutWebhook,
+  putTimeZone,
+} from './http/settings';
 import { createLoginLimits, login } from './http/auth';
 import { sendJson } from './http/io';
 import { twilioInbound, twilioStatus, type TwilioWebhookOptions } from './http/twilio';
@@ -68,6 +74,8 @@ export interface RunningServer {
   readonly webhooks: WebhookSender;
   /** Sends scheduled texts when due, outside quiet hours. */
   readonly scheduler: ScheduledSender;
+  /** Sends campaigns in the background, in batches; tests wait on `idle()`. */
+  readonly campaigns: CampaignSender;
   /** Listeners see every committed change, after commit, per account. */
   onChanges(listener: (accountId: string, changes: readonly Change[]) => void): () => void;
   close(): Promise<void>;
@@ -126,6 +134,7 @@ export async function startServer(
   };
   const webhooks = new WebhookSender({ db: storage.db, now: context.now, onError: logError });
   const scheduler = new ScheduledSender(context, logError);
+  const campaigns = new CampaignSender(context, logError);
   // A newly scheduled text may be due before the one the timer waits for.
   listeners.add((_accountId, changes) => {
     if (
@@ -134,6 +143,18 @@ export async function startServer(
       )
     ) {
       scheduler.kick();
+    }
+  });
+  // A campaign created, or its recipients moving (its progress is logged within the second).
+  listeners.add((_accountId, changes) => {
+    if (
+      changes.some(
+        (change) =>
+          (change.type === 'campaign.updated' && change.data.status !== 'done') ||
+          change.type === 'campaign.recipient',
+      )
+    ) {
+      campaigns.kick();
     }
   });
   // An opt-out committed anywhere (a STOP, a block, the carrier) is sent on at once.
@@ -173,6 +194,9 @@ export async function startServer(
     )
     .on('GET', '/api/v1/settings/optout-webhook', (request, response) =>
       getOptOutWebhook(context, request, response),
+    )
+    .on('GET', '/api/v1/settings/optout-webhook/deliveries', (request, response) =>
+      getOptOutWebhookDeliveries(context, request, response),
     )
     .on('PUT', '/api/v1/settings/time-zone', (request, response) =>
       putTimeZone(context, request, response),
@@ -224,9 +248,12 @@ export async function startServer(
   // Opt-outs still to be announced, and texts not finished, when the server last stopped.
   webhooks.kick();
   scheduler.kick();
+  campaigns.kick();
   recoverOutbound(context).catch(logError);
   const recovery = setInterval(() => {
     recoverOutbound(context).catch(logError);
+    // After a failed run (a database hiccup), campaigns carry on from here.
+    campaigns.kick();
   }, 60_000);
   recovery.unref();
   return {
@@ -241,8 +268,10 @@ export async function startServer(
     },
     webhooks,
     scheduler,
+    campaigns,
     close: async () => {
       clearInterval(recovery);
+      await campaigns.close();
       await scheduler.close();
       await webhooks.close();
       server.closeAllConnections();

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MISSING_OPT_OUT_WORDING, optOutWording } from '../../shared/campaigns';
 import { sendGate } from '../../shared/consent';
 import { formatPhone } from '../../shared/phone';
 import type {
@@ -14,7 +15,9 @@ import type { Change } from '../../shared/protocol/entities';
 import type { Failure } from '../../shared/result';
 import { startSoloServer, type SoloServer } from '../../server';
 import { openCache, type CacheClient } from './cache/client';
+import { createCampaignHandlers } from './campaignHandlers';
 import { createCoreHandlers } from './handlers';
+import { createManageHandlers, sendWithoutOutbox } from './manageHandlers';
 import { PresenceRoster } from './presence';
 import { Refusal } from './refusal';
 import {
@@ -58,6 +61,8 @@ export interface DesktopCoreOptions {
 
 interface Connection {
   readonly serverUrl: string;
+  /** The session's bearer token, for the REST calls that are not sync (the webhook settings). */
+  readonly token: string;
   readonly user: SignedInUser;
   readonly cache: CacheClient;
   readonly sync: SyncClient;
@@ -221,7 +226,7 @@ export class DesktopCore {
       onError: this.#options.onError,
     });
     holder.sync = sync;
-    this.#connection = { serverUrl, user, cache, sync, outbox, presence };
+    this.#connection = { serverUrl, token, user, cache, sync, outbox, presence };
     sync.start();
     emit('session.changed', this.session());
   }
@@ -292,7 +297,10 @@ export class DesktopCore {
   }
 
   /** The send gate and the other rules a command must pass on this desktop, before it leaves. */
-  async #gate(cache: CacheClient, command: Command): Promise<Failure | null> {
+  async #gate(
+    cache: CacheClient,
+    command: Command,
+  ): Promise<(Failure & { problems?: { path: string; message: string }[] }) | null> {
     if (command.type === 'message.send') {
       const contact =
         command.conversationId === undefined
@@ -308,6 +316,18 @@ export class DesktopCore {
       const contact = await cache.gateContact({ contactId: command.contactId });
       if (contact?.blocked === true) return { code: 'unblock-first', message: 'Unblock first' };
     }
+    // The server's refusal, word for word, before the campaign waits in an outbox (R7).
+    if (
+      command.type === 'campaign.send' &&
+      command.purpose === 'marketing' &&
+      !optOutWording(command.body)
+    ) {
+      return {
+        code: 'invalid-input',
+        message: MISSING_OPT_OUT_WORDING,
+        problems: [{ path: 'body', message: MISSING_OPT_OUT_WORDING }],
+      };
+    }
     return null;
   }
 
@@ -320,6 +340,8 @@ export class DesktopCore {
     const base = createCoreHandlers({ appInfo: this.#options.appInfo });
     return {
       ...base,
+      ...createCampaignHandlers(() => this.#connected().cache),
+      ...createManageHandlers({ connected: () => this.#connected() }),
       'consent.explain': async (input) => {
         // How the account's own triggers read the text, once they are known.
         const triggers = (await this.#connection?.cache.account())?.triggers ?? [];
@@ -392,11 +414,13 @@ export class DesktopCore {
         ...(await this.#connected().cache.search(query, limit ?? 50)),
       ],
       'commands.run': async ({ command }) => {
-        const { cache, outbox, user } = this.#connected();
+        const { cache, outbox, sync, user } = this.#connected();
         const notAllowed = refusalFor(user.role, command.type);
         if (notAllowed !== null) throw new Refusal('not-allowed', notAllowed);
         const refusal = await this.#gate(cache, command);
-        if (refusal !== null) throw new Refusal(refusal.code, refusal.message);
+        if (refusal !== null) throw new Refusal(refusal.code, refusal.message, refusal.problems);
+        // A new person's password is never written to this computer's disk.
+        if (command.type === 'user.create') return sendWithoutOutbox(sync, command);
         const outcome = await outbox.submit(command);
         if (outcome.state === 'refused') {
           const error = outcome.error as Failure & {

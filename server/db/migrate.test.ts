@@ -13,6 +13,8 @@ afterEach(async () => {
 const TABLES = [
   'accounts',
   'business_numbers',
+  'campaign_recipients',
+  'campaigns',
   'change_log',
   'consent_history',
   'contacts',
@@ -146,7 +148,7 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       )
       .execute();
 
-    await migrate(storage);
+    await migrate(storage, '0005_templates');
     const log = await db
       .selectFrom('change_log')
       .select(['account_id', 'seq', 'type', 'data'])
@@ -187,6 +189,59 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       .execute();
     expect(stored.map((template) => template.name)).toEqual(['Thanks', 'Hours', 'Follow-up']);
     expect(data('a1', 'templates.updated')).toEqual({ accountId: 'a1', templates: stored });
+  });
+
+  test('0006: the whole profile of each account, with its zone and business numbers, is appended to its log', async () => {
+    storage = await freshStorage(dialect);
+    await migrate(storage, '0005_templates');
+    const { db } = storage;
+    const now = new Date().toISOString();
+    await db
+      .insertInto('accounts')
+      .values({
+        id: 'a1',
+        name: 'Acme Dental',
+        default_country: 'US',
+        support_contact: '',
+        created_at: now,
+        time_zone: 'America/Denver',
+        last_seq: 7,
+      })
+      .execute();
+    await db
+      .insertInto('business_numbers')
+      .values([
+        { id: 'n2', account_id: 'a1', phone: '+12015550199', label: '', created_at: '2026-02-01' },
+        {
+          id: 'n1',
+          account_id: 'a1',
+          phone: '+12015550100',
+          label: 'Main',
+          created_at: '2026-01-01',
+        },
+      ])
+      .execute();
+
+    await migrate(storage);
+    const log = await db
+      .selectFrom('change_log')
+      .select(['seq', 'type', 'data'])
+      .where('account_id', '=', 'a1')
+      .execute();
+    expect(log.map((row) => [row.seq, row.type])).toEqual([[8, 'account.updated']]);
+    expect(JSON.parse(log[0]?.data ?? 'null')).toEqual({
+      accountId: 'a1',
+      businessName: 'Acme Dental',
+      defaultCountry: 'US',
+      timeZone: 'America/Denver',
+      businessNumbers: ['+12015550100', '+12015550199'],
+    });
+    const account = await db
+      .selectFrom('accounts')
+      .select('last_seq')
+      .where('id', '=', 'a1')
+      .executeTakeFirstOrThrow();
+    expect(account.last_seq).toBe(8);
   });
 });
 

@@ -6,6 +6,8 @@ import optOutWebhook from './migrations/0002_optout_webhook';
 import socketIoAttachments from './migrations/0003_socket_io_attachments';
 import scheduledSends from './migrations/0004_scheduled_sends';
 import templates from './migrations/0005_templates';
+import accountProfile from './migrations/0006_account_profile';
+import campaigns from './migrations/0007_campaigns';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -18,6 +20,8 @@ export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFac
   ['0003_socket_io_attachments', socketIoAttachments],
   ['0004_scheduled_sends', scheduledSends],
   ['0005_templates', templates],
+  ['0006_account_profile', accountProfile],
+  ['0007_campaigns', campaigns],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {

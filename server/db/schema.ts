@@ -220,6 +220,39 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
 }
 
+/** A campaign (0007): one text to the members of a list, sent in the background. */
+export interface CampaignsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  list_id: string;
+  purpose: 'marketing' | 'transactional';
+  /** As the sender wrote it; merge fields are filled in per recipient. */
+  body: string;
+  status: 'scheduled' | 'sending' | 'done';
+  /** When a scheduled campaign starts; null for one sent at once. */
+  send_at: string | null;
+  created_by: string;
+  created_at: string;
+  /** When every member of the list had been taken in as a recipient. */
+  expanded_at: string | null;
+  /** When `campaign.updated` was last logged. */
+  progress_at: string | null;
+  /** 1 when recipients moved since then: logged again within a second. */
+  progress_dirty: Generated<Flag>;
+}
+
+export interface CampaignRecipientsTable {
+  campaign_id: string;
+  contact_id: string;
+  status: 'skipped' | 'waiting' | 'sent' | 'delivered' | 'failed';
+  reason: string | null;
+  message_id: string | null;
+  /** When a waiting recipient's text may go: now, or the end of their quiet hours. */
+  send_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -238,6 +271,8 @@ export interface Database {
   change_log: ChangeLogTable;
   idempotency: IdempotencyTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

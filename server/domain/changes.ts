@@ -46,6 +46,8 @@ function entityIdOf(change: PendingChange): string {
       return change.data.contactId;
     case 'conversation.read':
       return change.data.conversationId;
+    case 'campaign.recipient':
+      return change.data.campaignId;
     case 'triggers.updated':
     case 'templates.updated':
     case 'account.updated':

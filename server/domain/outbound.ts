@@ -5,6 +5,7 @@ import type { Change, PendingChange } from '../../shared/protocol/entities';
 import type { SendResult, StatusUpdate } from '../carriers/types';
 import { forUpdate } from '../db/locks';
 import type { Database, Message } from '../db/schema';
+import { campaignSendOfMessage, recipientFollowsMessage } from './campaigns/records';
 import { appendChanges } from './changes';
 import { persistConsent } from './consent';
 import type { ServerContext } from './context';
@@ -136,9 +137,13 @@ async function sendOne(context: ServerContext, messageId: string): Promise<void>
       trx,
       trx.selectFrom('contacts').selectAll().where('id', '=', message.contactId),
     ).executeTakeFirstOrThrow();
-    const gate = sendGate(consentOf(contact, await listIdsOf(trx, contact.id)), {
-      kind: message.trigger_id === null ? 'reply' : 'trigger-reply',
-    });
+    // A campaign's text is checked as one: still on the list, not suppressed (R7).
+    const gate = sendGate(
+      consentOf(contact, await listIdsOf(trx, contact.id)),
+      (await campaignSendOfMessage(trx, message.id)) ?? {
+        kind: message.trigger_id === null ? 'reply' : 'trigger-reply',
+      },
+    );
     if (!gate.allowed) {
       const published = await finish(context, trx, message, {
         status: 'refused',
@@ -290,7 +295,11 @@ async function finish(
   if (expected !== undefined) update = update.where('status', '=', expected);
   const { numUpdatedRows } = await update.executeTakeFirst();
   if (numUpdatedRows === 0n) return null;
-  const changes: PendingChange[] = [{ type: 'message.updated', data: messageSnapshot(updated) }];
+  const changes: PendingChange[] = [
+    { type: 'message.updated', data: messageSnapshot(updated) },
+    // A campaign's recipient follows their text.
+    ...(await recipientFollowsMessage(trx, updated, now)),
+  ];
 
   if (carrierOptOut) {
     const contact = await forUpdate(

@@ -21,7 +21,20 @@ test('window.textdesk has one named function per contract method, each on its ow
     ['inbox.messages', { conversationId: 'c1' }],
   ]);
   expect(Object.keys(api).sort()).toEqual(
-    ['app', 'commands', 'consent', 'inbox', 'on', 'presence', 'session', 'simulator'].sort(),
+    [
+      'admin',
+      'app',
+      'campaigns',
+      'commands',
+      'consent',
+      'inbox',
+      'lists',
+      'on',
+      'presence',
+      'reports',
+      'session',
+      'simulator',
+    ].sort(),
   );
 });
 

@@ -20,6 +20,16 @@ export const IPC_METHODS = [
   'commands.run',
   'simulator.open',
   'presence.set',
+  'campaigns.list',
+  'campaigns.recipients',
+  'campaigns.preview',
+  'lists.members',
+  'lists.optedOut',
+  'lists.exportCsv',
+  'reports.optOuts',
+  'reports.exportOptOutsCsv',
+  'admin.webhook',
+  'admin.setWebhook',
 ] as const;
 
 export type IpcMethod = (typeof IPC_METHODS)[number];

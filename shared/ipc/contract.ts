@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { CAMPAIGN_PURPOSES } from '../campaigns';
+import { CampaignSnapshotSchema } from '../protocol/campaigns';
 import { CommandSchema } from '../protocol/commands';
 import { ChangeSchema, UserSchema } from '../protocol/entities';
 import type { Result } from '../result';
+import { CampaignPreviewSchema, CampaignRecipientPageSchema } from './campaignViews';
 import type { IpcEvent, IpcMethod } from './channels';
+import { manageContract } from './manage';
 import {
   AccountViewSchema,
   CONVERSATION_FILTERS,
@@ -121,6 +125,24 @@ export const ipcContract = {
     input: z.strictObject({ conversationId: id.nullable(), typing: z.boolean() }),
     output: z.null(),
   },
+  /** The account's campaigns, newest first; they change with `campaign.updated` in `data.changed`. */
+  'campaigns.list': { input: z.undefined(), output: z.array(CampaignSnapshotSchema) },
+  /** A campaign's recipients, a page at a time by contact id; they change with `campaign.recipient`. */
+  'campaigns.recipients': {
+    input: z.strictObject({
+      campaignId: id,
+      /** The last contactId of the page before. */
+      after: id.optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    output: CampaignRecipientPageSchema,
+  },
+  /** Who a campaign to this list would reach now, and who would be skipped and why (counts only). */
+  'campaigns.preview': {
+    input: z.strictObject({ listId: id, purpose: z.enum(CAMPAIGN_PURPOSES) }),
+    output: CampaignPreviewSchema,
+  },
+  ...manageContract,
 } as const satisfies Record<IpcMethod, { input: z.ZodType; output: z.ZodType }>;
 
 /** The payload of each event main pushes. */

@@ -20,3 +20,5 @@ export {
 } from './contract';
 export { buildApi, type Invoke, type Listen } from './api';
 export * from './views';
+export * from './campaignViews';
+export * from './manage';

@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { CAMPAIGN_PURPOSES } from '../campaigns';
 import { isTimeZone } from '../consent/quietHours';
+import { CampaignSnapshotSchema } from './campaigns';
 import type { Role } from '../consent/types';
+import { isCountryCode } from '../phone';
 import {
+  AccountProfileSchema,
   ContactSchema,
   ConversationSchema,
   ListSchema,
@@ -9,6 +13,7 @@ import {
   ReadSchema,
   TemplatesSchema,
   TriggersSchema,
+  UserSchema,
 } from './entities';
 
 /**
@@ -50,6 +55,20 @@ const timeZone = z
   .string()
   .max(64)
   .refine(isTimeZone, 'timeZone must be a time zone such as America/Chicago.');
+const country = z
+  .string()
+  .refine(isCountryCode, 'A country is a two-letter code such as US or GB.');
+const role = z.enum(['agent', 'supervisor', 'admin'], {
+  error: 'A role is agent, supervisor or admin.',
+});
+const personName = z
+  .string()
+  .trim()
+  .min(1, 'A person needs a name.')
+  .max(200, 'A name can be at most 200 characters.');
+
+/** The shortest password a person may be given (the REST API's rule too). */
+export const MIN_PASSWORD_LENGTH = 12;
 
 export const IdempotencyKeySchema = z
   .string({ error: 'Every command needs an idempotency key.' })
@@ -201,6 +220,86 @@ export const CommandSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('list.create'), name: listName }),
   z.strictObject({
+    /**
+     * A campaign (R7): `body` to every member of the list who may be texted,
+     * in the background. A marketing body must say how to opt out.
+     */
+    type: z.literal('campaign.send'),
+    name: z
+      .string({ error: 'A campaign needs a name.' })
+      .trim()
+      .min(1, 'A campaign needs a name.')
+      .max(120, 'A campaign name can be at most 120 characters.'),
+    listId: id('The list'),
+    purpose: z.enum(CAMPAIGN_PURPOSES, {
+      error: 'Say whether the campaign is marketing or transactional.',
+    }),
+    body: text,
+    /** Start later (ISO 8601 with a zone); each text still waits for its recipient's daytime. */
+    sendAt: z.iso
+      .datetime({
+        offset: true,
+        error: 'sendAt must be a date and time such as 2026-11-24T15:00:00Z.',
+      })
+      .optional(),
+  }),
+  z.strictObject({ type: z.literal('list.rename'), listId: id('The list'), name: listName }),
+  /** Removes the list and its memberships; refused for Marketing Opt-Out and lists a trigger uses. */
+  z.strictObject({ type: z.literal('list.delete'), listId: id('The list') }),
+  /** Clean up → Remove opted-out (R11): takes opted-out and blocked members off the list. */
+  z.strictObject({ type: z.literal('list.cleanup'), listId: id('The list') }),
+  z
+    .strictObject({
+      type: z.literal('account.update'),
+      businessName: z
+        .string()
+        .trim()
+        .min(1, 'The business needs a name.')
+        .max(100, 'A business name can be at most 100 characters.')
+        .optional(),
+      defaultCountry: country.optional(),
+      /** The zone quiet hours are read in when a number does not tell; null for the country's. */
+      timeZone: timeZone.nullable().optional(),
+    })
+    .refine(
+      (command) =>
+        command.businessName !== undefined ||
+        command.defaultCountry !== undefined ||
+        command.timeZone !== undefined,
+      'Say what to change: businessName, defaultCountry or timeZone.',
+    ),
+  z.strictObject({ type: z.literal('businessNumber.add'), phone }),
+  z.strictObject({
+    type: z.literal('user.create'),
+    email: z
+      .email('Enter an email address, such as dana@example.com.')
+      .max(320, 'An email can be at most 320 characters.'),
+    /** Left out: the part of the email before the @. */
+    name: z.string().trim().max(200, 'A name can be at most 200 characters.').optional(),
+    role,
+    password: z
+      .string({ error: 'A password is required.' })
+      .min(
+        MIN_PASSWORD_LENGTH,
+        `A password needs at least ${String(MIN_PASSWORD_LENGTH)} characters.`,
+      )
+      .max(1024, 'A password can be at most 1024 characters.'),
+  }),
+  z
+    .strictObject({
+      type: z.literal('user.update'),
+      userId: id('The person'),
+      name: personName.optional(),
+      role: role.optional(),
+      /** True removes the person's access and ends their sessions; false gives it back. */
+      disabled: z.boolean().optional(),
+    })
+    .refine(
+      (command) =>
+        command.name !== undefined || command.role !== undefined || command.disabled !== undefined,
+      'Say what to change: name, role or disabled.',
+    ),
+  z.strictObject({
     type: z.literal('contacts.import'),
     rows: z
       .array(ImportRowSchema)
@@ -210,6 +309,8 @@ export const CommandSchema = z.discriminatedUnion('type', [
     listId: id('The list').optional(),
     /** An import into the Opt-Out List: every number in it is opted out of all texts (R11). */
     optOutList: z.boolean().optional(),
+    /** The country of numbers written without a country code; the account's when left out. */
+    defaultCountry: country.optional(),
   }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
@@ -224,6 +325,7 @@ export type CommandRequest = z.input<typeof CommandRequestSchema>;
 
 const EVERYONE: readonly Role[] = ['agent', 'supervisor', 'admin'];
 const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
+const ADMINS: readonly Role[] = ['admin'];
 
 /**
  * Who may run each command. The server enforces it; the desktop uses it to
@@ -247,7 +349,16 @@ export const COMMAND_ROLES: Readonly<Record<CommandType, readonly Role[]>> = {
   'triggers.update': SUPERVISORS,
   'templates.update': SUPERVISORS,
   'list.create': EVERYONE,
+  'list.rename': EVERYONE,
+  'list.delete': SUPERVISORS,
+  'list.cleanup': EVERYONE,
+  'account.update': ADMINS,
+  'businessNumber.add': ADMINS,
+  'user.create': ADMINS,
+  'user.update': ADMINS,
   'contacts.import': EVERYONE,
+  // A campaign texts a whole list at once: supervisors' call, like blocking (R7).
+  'campaign.send': SUPERVISORS,
 };
 
 /** What each command does, as the end of "Only supervisors and admins can …". */
@@ -268,7 +379,15 @@ export const COMMAND_LABELS: Readonly<Record<CommandType, string>> = {
   'triggers.update': 'edit automatic replies (triggers)',
   'templates.update': 'edit reply templates',
   'list.create': 'create lists',
+  'list.rename': 'rename lists',
+  'list.delete': 'delete lists',
+  'list.cleanup': 'clean up lists',
+  'account.update': 'change the account’s settings',
+  'businessNumber.add': 'add business numbers',
+  'user.create': 'add people',
+  'user.update': 'change people’s names, roles and access',
   'contacts.import': 'import contacts',
+  'campaign.send': 'send campaigns',
 };
 
 export const mayRun = (role: Role, type: CommandType): boolean =>
@@ -323,7 +442,15 @@ export const CommandValueSchemas = {
   }),
   'templates.update': z.object({ templates: TemplatesSchema }),
   'list.create': z.object({ list: ListSchema }),
+  'list.rename': z.object({ list: ListSchema }),
+  'list.delete': z.object({ listId: z.string() }),
+  'list.cleanup': z.object({ removed: z.number() }),
+  'account.update': z.object({ profile: AccountProfileSchema }),
+  'businessNumber.add': z.object({ profile: AccountProfileSchema }),
+  'user.create': z.object({ user: UserSchema }),
+  'user.update': z.object({ user: UserSchema }),
   'contacts.import': ImportReportSchema,
+  'campaign.send': z.object({ campaign: CampaignSnapshotSchema }),
 } as const satisfies Record<CommandType, z.ZodType>;
 
 export type CommandValue<T extends CommandType> = z.infer<(typeof CommandValueSchemas)[T]>;

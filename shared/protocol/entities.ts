@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CampaignRecipientSchema, CampaignSnapshotSchema } from './campaigns';
 
 /** What the server sends desktops about each thing it keeps: full snapshots, never diffs. */
 
@@ -121,6 +122,13 @@ export const AccountProfileSchema = z.object({
   businessName: z.string(),
   /** ISO 3166 alpha-2: the country of numbers typed without a country code. */
   defaultCountry: z.string(),
+  /**
+   * IANA zone quiet hours are read in for numbers that do not tell; null for
+   * the country's main zone. Profiles logged before it existed read as null.
+   */
+  timeZone: z.string().nullable().default(null),
+  /** The account's business numbers (E.164), oldest first; [] in profiles logged before them. */
+  businessNumbers: z.array(z.string()).default([]),
 });
 export type AccountProfileSnapshot = z.infer<typeof AccountProfileSchema>;
 
@@ -153,10 +161,14 @@ export const ChangeSchema = z.discriminatedUnion('type', [
   change('message.updated', MessageSchema),
   change('consent.recorded', ConsentEntrySchema),
   change('list.updated', ListSchema),
+  /** A list was deleted; its members' snapshots without it are logged before this. */
+  change('list.deleted', z.object({ id: z.string() })),
   change('triggers.updated', TriggersSchema),
   change('templates.updated', TemplatesSchema),
   change('account.updated', AccountProfileSchema),
   change('user.updated', UserSchema),
+  change('campaign.updated', CampaignSnapshotSchema),
+  change('campaign.recipient', CampaignRecipientSchema),
 ]);
 export type Change = z.infer<typeof ChangeSchema>;
 export type ChangeType = Change['type'];

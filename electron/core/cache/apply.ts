@@ -4,6 +4,7 @@ import type {
   ConversationSnapshot,
   MessageSnapshot,
 } from '../../../shared/protocol/entities';
+import { CampaignStore } from './campaigns';
 import type { Database } from './migrations';
 import { IndexWrites } from './indexWrites';
 import { type ContactRecord, flag, type MessageRecord } from './rows';
@@ -138,9 +139,14 @@ function prepare(db: Database) {
       'INSERT INTO templates (account_id, templates) VALUES (?, ?)',
     ),
     clearProfile: db.prepare('DELETE FROM account_profile'),
-    setProfile: db.prepare<[string, string, string]>(
-      'INSERT INTO account_profile (account_id, business_name, default_country) VALUES (?, ?, ?)',
+    setProfile: db.prepare<[string, string, string, string | null, string]>(
+      `INSERT INTO account_profile (account_id, business_name, default_country, time_zone,
+         business_numbers) VALUES (?, ?, ?, ?, ?)`,
     ),
+    // Members first (their triggers keep the counts), then the list and what is left of its count.
+    deleteListMembers: db.prepare<[string]>('DELETE FROM contact_lists WHERE list_id = ?'),
+    deleteListCount: db.prepare<[string]>('DELETE FROM list_counts WHERE list_id = ?'),
+    deleteList: db.prepare<[string]>('DELETE FROM lists WHERE id = ?'),
     upsertUser: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO users (id, email, name, role, disabled) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name,
@@ -189,6 +195,7 @@ function prepare(db: Database) {
 /** Stores runs of changes: snapshots upserted by id, in one transaction with the cursor. */
 export class ChangeWriter {
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly campaigns: CampaignStore;
   private readonly messageKey: (at: string) => number;
   private readonly contactKey: (at: string) => number;
   private readonly run: (
@@ -198,6 +205,7 @@ export class ChangeWriter {
 
   constructor(db: Database) {
     this.statements = prepare(db);
+    this.campaigns = new CampaignStore(db);
     this.messageKey = timeKeys(db, 'messages');
     this.contactKey = timeKeys(db, 'contacts');
     // IMMEDIATE: take the write lock at BEGIN, so a reader on another connection never makes it wait halfway.
@@ -262,6 +270,12 @@ export class ChangeWriter {
       case 'list.updated':
         s.upsertList.run(change.data.id, change.data.name, change.data.kind);
         return;
+      case 'list.deleted':
+        // The members' snapshots without the list came first; this clears what is left.
+        s.deleteListMembers.run(change.data.id);
+        s.deleteListCount.run(change.data.id);
+        s.deleteList.run(change.data.id);
+        return;
       case 'triggers.updated':
         s.clearTriggers.run();
         s.setTriggers.run(change.data.accountId, JSON.stringify(change.data.triggers));
@@ -276,6 +290,8 @@ export class ChangeWriter {
           change.data.accountId,
           change.data.businessName,
           change.data.defaultCountry,
+          change.data.timeZone,
+          JSON.stringify(change.data.businessNumbers),
         );
         return;
       case 'user.updated':
@@ -290,6 +306,12 @@ export class ChangeWriter {
       case 'conversation.read':
         s.upsertRead.run(change.data.conversationId, change.data.userId, change.data.readAt);
         if (change.data.userId === me) touched.conversations.add(change.data.conversationId);
+        return;
+      case 'campaign.updated':
+        this.campaigns.applyCampaign(change.data);
+        return;
+      case 'campaign.recipient':
+        this.campaigns.applyRecipient(change.data);
         return;
     }
   }

@@ -131,6 +131,12 @@ export async function openCache(
     outboxAttempted: method('outboxAttempted'),
     outboxSettle: method('outboxSettle'),
     outboxEntry: method('outboxEntry'),
+    campaigns: method('campaigns'),
+    campaignRecipients: method('campaignRecipients'),
+    campaignPreview: method('campaignPreview'),
+    members: method('members'),
+    exportMembers: method('exportMembers'),
+    optOutReport: method('optOutReport'),
     close: async () => {
       if (ended !== null) return;
       const exited = new Promise((resolve) => worker.once('exit', resolve));

@@ -7,10 +7,16 @@ import type {
   MessagePage,
   SearchHit,
 } from '../../../shared/ipc/views';
+import type { CampaignPreview, CampaignRecipientPage } from '../../../shared/ipc/campaignViews';
+import type { CampaignSnapshot } from '../../../shared/protocol/campaigns';
 import type { Command } from '../../../shared/protocol/commands';
 import type { Change, ContactSnapshot } from '../../../shared/protocol/entities';
 import { ChangeWriter } from './apply';
+import { type CampaignPreviewQuery, type CampaignRecipientQuery, CampaignStore } from './campaigns';
 import { Directory } from './directory';
+import type { MemberPage, OptOutReport } from '../../../shared/ipc/manage';
+import { type ExportRow, Lists, type MemberQuery } from './lists';
+import { type OptOutReportQuery, Reports } from './reports';
 import { Inbox } from './inbox';
 import { Meta } from './meta';
 import { type Database, type OpenOptions, openDatabase } from './migrations';
@@ -40,6 +46,9 @@ export class LocalCache implements CacheMethods {
   private readonly directory: Directory;
   private readonly finder: Search;
   private readonly outbox: Outbox;
+  private readonly campaignStore: CampaignStore;
+  private readonly lists: Lists;
+  private readonly reports: Reports;
 
   constructor(file: string, options: OpenOptions = {}) {
     this.db = openDatabase(file, options);
@@ -50,6 +59,9 @@ export class LocalCache implements CacheMethods {
     this.thread = new Thread(this.db, this.outbox);
     this.directory = new Directory(this.db);
     this.finder = new Search(this.db);
+    this.campaignStore = new CampaignStore(this.db);
+    this.lists = new Lists(this.db);
+    this.reports = new Reports(this.db);
   }
 
   identity(): CacheIdentity | null {
@@ -120,6 +132,32 @@ export class LocalCache implements CacheMethods {
 
   outboxEntry(key: string): OutboxEntry | null {
     return this.outbox.entry(key);
+  }
+
+  campaigns(): readonly CampaignSnapshot[] {
+    return this.campaignStore.list();
+  }
+
+  campaignRecipients(query: CampaignRecipientQuery): CampaignRecipientPage {
+    return this.campaignStore.recipients(query);
+  }
+
+  campaignPreview(query: CampaignPreviewQuery): CampaignPreview {
+    return this.campaignStore.preview(query);
+  }
+
+  members(query: MemberQuery): MemberPage | null {
+    return this.lists.page(query, this.meta.role());
+  }
+
+  exportMembers(
+    target: { readonly listId: string } | { readonly optOut: true },
+  ): { readonly listName: string | null; readonly rows: readonly ExportRow[] } | null {
+    return this.lists.exportRows(target, this.meta.role());
+  }
+
+  optOutReport(query: OptOutReportQuery): OptOutReport {
+    return this.reports.optOuts(query, this.meta.role());
   }
 
   close(): void {

@@ -16,6 +16,8 @@ const DATA_TABLES = [
   'users',
   'reads',
   'outbox',
+  'campaigns',
+  'campaign_recipients',
   // Emptied last: the triggers of the tables above write to them as rows go.
   'conversation_groups',
   'list_counts',

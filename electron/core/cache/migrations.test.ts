@@ -75,6 +75,28 @@ const SEEDS: Record<number, (db: Database) => void> = {
       `INSERT INTO account_profile (account_id, business_name, default_country) VALUES (?, 'Acme Dental', 'US')`,
     ).run(ME.accountId);
   },
+  6: (db) => {
+    seedFor(5)(db);
+    db.prepare(`INSERT INTO campaigns (id, created_at, snapshot) VALUES ('campaign-1', ?, ?)`).run(
+      minute(8),
+      JSON.stringify({
+        id: 'campaign-1',
+        name: 'Spring sale',
+        listId: 'vip',
+        purpose: 'marketing',
+        body: 'Sale! Reply STOP to opt out.',
+        status: 'done',
+        createdAt: minute(8),
+        createdBy: ME.userId,
+        sendAt: null,
+        counts: { recipients: 1, skipped: 0, waiting: 0, sent: 0, delivered: 1, failed: 0 },
+      }),
+    );
+    db.prepare(
+      `INSERT INTO campaign_recipients (campaign_id, contact_id, status, reason, message_id)
+       VALUES ('campaign-1', 'contact-1', 'delivered', NULL, 'm2')`,
+    ).run();
+  },
 };
 
 /** The newest seed a file at `version` takes (a migration that adds no table may reuse it). */
@@ -139,6 +161,8 @@ describe('migrations', () => {
         .all();
       expect(tables.map((table) => table.name).sort()).toEqual([
         'account_profile',
+        'campaign_recipients',
+        'campaigns',
         'consent_history',
         'contact_lists',
         'contacts',
@@ -243,6 +267,65 @@ describe('migrations', () => {
         templates: [{ id: 't1', name: 'Thanks', body: 'Thanks, {{first_name}}!' }],
         profile: { businessName: 'Acme Dental', defaultCountry: 'GB' },
       });
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('give a file of version 5 no campaigns until they sync (6)', () => {
+    const db = new SqliteDatabase(file);
+    migrate(db, 5);
+    seedFor(5)(db);
+    db.close();
+    const cache = new LocalCache(file);
+    try {
+      expect(cache.campaigns()).toEqual([]);
+      const log = new ChangeLog(8);
+      log.campaign({ id: 'campaign-1', listId: 'vip' });
+      log.recipient({ campaignId: 'campaign-1', contactId: 'contact-1', status: 'sent' });
+      expect(cache.applyChanges(log.changes)).toEqual({ cursor: 9, applied: 2 });
+      expect(cache.campaigns()).toMatchObject([{ id: 'campaign-1', status: 'sending' }]);
+      expect(cache.campaignRecipients({ campaignId: 'campaign-1', limit: 10 }).rows).toEqual([
+        {
+          contactId: 'contact-1',
+          name: 'Ada Lovelace',
+          phone: '+14155550123',
+          status: 'sent',
+          reason: null,
+        },
+      ]);
+      expect(cache.campaignPreview({ listId: 'vip', purpose: 'transactional' })).toEqual({
+        willReceive: 1,
+        skipped: [],
+      });
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('give a file of version 4 a profile with no zone and no numbers until they sync, and sort its contacts (5)', () => {
+    const db = new SqliteDatabase(file);
+    migrate(db, 4);
+    seedFor(4)(db);
+    db.prepare(
+      `INSERT INTO contacts (id, phone, name, opted_in, blocked, opt_out, lists, time_zone, updated_at)
+       VALUES ('contact-2', '+14155550100', '', 0, 0, NULL, '["vip"]', NULL, ?)`,
+    ).run(minute(1));
+    db.prepare(`INSERT INTO contact_lists (list_id, contact_id) VALUES ('vip', 'contact-2')`).run();
+    db.close();
+    const cache = new LocalCache(file);
+    try {
+      expect(cache.account().profile).toEqual({
+        businessName: 'Acme Dental',
+        defaultCountry: 'US',
+        timeZone: null,
+        businessNumbers: [],
+      });
+      expect(cache.members({ listId: 'vip', limit: 10 })).toMatchObject({
+        rows: [{ contactId: 'contact-1', name: 'Ada Lovelace' }, { contactId: 'contact-2' }],
+        total: 2,
+      });
+      expect(cache.members({ limit: 10 })?.rows.map((row) => row.contactId)).toEqual(['contact-2']);
     } finally {
       cache.close();
     }

@@ -336,6 +336,63 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'lists and opt-out report',
+    up: (db) => {
+      /*
+       * The profile's zone and business numbers (a file of version 4 has a
+       * profile without them: null and [] until the next account.updated).
+       *
+       * Member tables and the Opt-Out List are in name order: named
+       * contacts first, case folded, then unnamed ones by number, then id.
+       * The indexes hold that order, so a page is one index range however
+       * deep it is. The order is two computed columns (never stored):
+       * SQLite seeks an index with a row value like (unnamed, sort_name,
+       * phone, id) > (…) only when each term is a column, and an
+       * expression such as "name COLLATE NOCASE" is not one.
+       *
+       * The opt-out report reads the history's opt-outs by time.
+       */
+      db.exec(`
+        ALTER TABLE account_profile ADD COLUMN time_zone TEXT;
+        ALTER TABLE account_profile ADD COLUMN business_numbers TEXT NOT NULL DEFAULT '[]';
+
+        ALTER TABLE contacts ADD COLUMN unnamed INTEGER GENERATED ALWAYS AS (name = '') VIRTUAL;
+        ALTER TABLE contacts ADD COLUMN sort_name TEXT COLLATE NOCASE
+          GENERATED ALWAYS AS (name) VIRTUAL;
+        CREATE INDEX contacts_by_name ON contacts (unnamed, sort_name, phone, id);
+        CREATE INDEX contacts_opted_out_by_name
+          ON contacts (unnamed, sort_name, phone, id) WHERE opted_in = 0;
+        CREATE INDEX consent_history_opt_outs
+          ON consent_history (at, seq) WHERE json_extract(entry, '$.change') = 'opted-out';
+      `);
+    },
+  },
+  {
+    version: 6,
+    name: 'campaigns',
+    up: (db) => {
+      // A campaign is its latest snapshot; recipients are one row per member, by contact id.
+      db.exec(`
+        CREATE TABLE campaigns (
+          id TEXT PRIMARY KEY,
+          created_at TEXT NOT NULL,
+          snapshot TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX campaigns_by_created ON campaigns (created_at, id);
+
+        CREATE TABLE campaign_recipients (
+          campaign_id TEXT NOT NULL,
+          contact_id TEXT NOT NULL,
+          status TEXT NOT NULL,
+          reason TEXT,
+          message_id TEXT,
+          PRIMARY KEY (campaign_id, contact_id)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

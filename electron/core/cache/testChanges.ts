@@ -2,6 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
+  CampaignRecipientSnapshot,
+  CampaignSnapshot,
+} from '../../../shared/protocol/campaigns';
+import type {
   Change,
   ConsentEntrySnapshot,
   ContactSnapshot,
@@ -149,6 +153,10 @@ export class ChangeLog {
     return this.#add({ type: 'list.updated', data: list(fields) });
   }
 
+  listDeleted(id: string): Change {
+    return this.#add({ type: 'list.deleted', data: { id } });
+  }
+
   triggers(triggers: readonly TriggerSnapshot[]): Change {
     return this.#add({
       type: 'triggers.updated',
@@ -163,15 +171,55 @@ export class ChangeLog {
     });
   }
 
-  profile(businessName: string, defaultCountry = 'US'): Change {
+  profile(
+    businessName: string,
+    defaultCountry = 'US',
+    more: { timeZone?: string | null; businessNumbers?: string[] } = {},
+  ): Change {
     return this.#add({
       type: 'account.updated',
-      data: { accountId: ME.accountId, businessName, defaultCountry },
+      data: {
+        accountId: ME.accountId,
+        businessName,
+        defaultCountry,
+        timeZone: more.timeZone ?? null,
+        businessNumbers: more.businessNumbers ?? [],
+      },
     });
   }
 
   user(fields: Parameters<typeof user>[0]): Change {
     return this.#add({ type: 'user.updated', data: user(fields) });
+  }
+
+  campaign(fields: Partial<CampaignSnapshot> & { readonly id: string }): Change {
+    return this.#add({
+      type: 'campaign.updated',
+      data: {
+        name: fields.id,
+        listId: 'marketing',
+        purpose: 'marketing',
+        body: 'Sale! Reply STOP to opt out.',
+        status: 'sending',
+        createdAt: minute(0),
+        createdBy: ME.userId,
+        sendAt: null,
+        counts: { recipients: 0, skipped: 0, waiting: 0, sent: 0, delivered: 0, failed: 0 },
+        ...fields,
+      },
+    });
+  }
+
+  recipient(
+    fields: Partial<CampaignRecipientSnapshot> & {
+      readonly campaignId: string;
+      readonly contactId: string;
+    },
+  ): Change {
+    return this.#add({
+      type: 'campaign.recipient',
+      data: { status: 'waiting', reason: null, messageId: null, ...fields },
+    });
   }
 
   /** A contact with one conversation, as the server logs a first text's arrival. */

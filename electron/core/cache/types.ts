@@ -9,9 +9,15 @@ import type {
   PageCursor,
   SearchHit,
 } from '../../../shared/ipc/views';
+import type { CampaignPreview, CampaignRecipientPage } from '../../../shared/ipc/campaignViews';
+import type { CampaignSnapshot } from '../../../shared/protocol/campaigns';
 import type { Command } from '../../../shared/protocol/commands';
 import type { Change, ContactSnapshot } from '../../../shared/protocol/entities';
 import type { Failure } from '../../../shared/result';
+import type { CampaignPreviewQuery, CampaignRecipientQuery } from './campaigns';
+import type { MemberPage, OptOutReport } from '../../../shared/ipc/manage';
+import type { ExportRow, MemberQuery } from './lists';
+import type { OptOutReportQuery } from './reports';
 
 /** Who the cache belongs to: one signed-in person of one account on one server. */
 export interface CacheIdentity {
@@ -94,6 +100,22 @@ export interface CacheMethods {
       | { readonly state: 'refused' | 'cancelled'; readonly error: Failure },
   ): void;
   outboxEntry(key: string): OutboxEntry | null;
+
+  /** The account's campaigns, newest first. */
+  campaigns(): readonly CampaignSnapshot[];
+  /** A page of a campaign's recipients, by contact id. */
+  campaignRecipients(query: CampaignRecipientQuery): CampaignRecipientPage;
+  /** Who a campaign to a list would reach, by the send gate over the cache. */
+  campaignPreview(query: CampaignPreviewQuery): CampaignPreview;
+
+  /** A page of a list's members, or of every opted-out contact; null for an unknown list. */
+  members(query: MemberQuery): MemberPage | null;
+  /** Every row of a list (or the Opt-Out List) for a CSV export; null for an unknown list. */
+  exportMembers(
+    target: { readonly listId: string } | { readonly optOut: true },
+  ): { readonly listName: string | null; readonly rows: readonly ExportRow[] } | null;
+  /** Opt-outs from the consent history, by day and source, and newest first. */
+  optOutReport(query: OptOutReportQuery): OptOutReport;
 
   close(): void;
 }

@@ -61,6 +61,12 @@ if (cache === null) {
       cache.outboxSettle(key, settled);
     },
     outboxEntry: ([key]) => cache.outboxEntry(key),
+    campaigns: () => cache.campaigns(),
+    campaignRecipients: ([query]) => cache.campaignRecipients(query),
+    campaignPreview: ([query]) => cache.campaignPreview(query),
+    members: ([query]) => cache.members(query),
+    exportMembers: ([target]) => cache.exportMembers(target),
+    optOutReport: ([query]) => cache.optOutReport(query),
     close: () => {
       cache.close();
     },

@@ -33,6 +33,9 @@ import {
   messageSend,
   noteAdd,
 } from './conversations';
+import { accountUpdate, businessNumberAdd, hashPasswords, userCreate, userUpdate } from './admin';
+import { listCleanup, listDelete, listRename } from './lists';
+import { campaignSend } from './campaigns';
 import type { CommandOrigin, Handler, Scope } from './scope';
 import { listCreate, triggersUpdate } from './settings';
 import { templatesUpdate } from './templates';
@@ -56,7 +59,15 @@ const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'triggers.update': triggersUpdate,
   'templates.update': templatesUpdate,
   'list.create': listCreate,
+  'list.rename': listRename,
+  'list.delete': listDelete,
+  'list.cleanup': listCleanup,
+  'account.update': accountUpdate,
+  'businessNumber.add': businessNumberAdd,
+  'user.create': userCreate,
+  'user.update': userUpdate,
   'contacts.import': contactsImport,
+  'campaign.send': campaignSend,
 };
 
 /** What each command of a run answered, in order. */
@@ -77,9 +88,20 @@ class Refused extends Error {
   }
 }
 
+/**
+ * What a key stands for. Passwords are left out: a fast hash of one would be
+ * an easy target for guessing, and the key stands for "add this person" anyway.
+ */
 const fingerprintOf = (user: SessionUser, commands: readonly Command[]): string =>
   `${commands.map((command) => command.type).join('+')}:${createHash('sha256')
-    .update(JSON.stringify([user.id, commands]))
+    .update(
+      JSON.stringify([
+        user.id,
+        commands.map((command) =>
+          command.type === 'user.create' ? { ...command, password: null } : command,
+        ),
+      ]),
+    )
     .digest('base64url')}`;
 
 /**
@@ -120,6 +142,7 @@ export async function runCommands<const C extends readonly Command[]>(
   if (stored !== undefined)
     return { result: stored as Result<Values<C>, CommandError>, replayed: true, sending: done };
 
+  const passwordHashes = await hashPasswords(commands);
   const now = context.now();
   const at = now.toISOString();
   let committed: { values: unknown[]; changes: Change[]; queued: string[] } | undefined;
@@ -153,6 +176,7 @@ export async function runCommands<const C extends readonly Command[]>(
           at,
           changes: [],
           queued: [],
+          passwordHashes,
         };
         const values: unknown[] = [];
         for (const command of commands) {
