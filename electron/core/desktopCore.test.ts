@@ -348,7 +348,12 @@ describe('the account', () => {
     const [admin, dana] = desks as [CoreHarness, CoreHarness];
 
     const before = await dana.value<AccountView>('inbox.account');
-    expect(before.profile).toEqual({ businessName: 'Acme Dental', defaultCountry: 'US' });
+    expect(before.profile).toEqual({
+      businessName: 'Acme Dental',
+      defaultCountry: 'US',
+      timeZone: null,
+      businessNumbers: ['+12015550100'],
+    });
     expect(before.templates.map((template) => template.name)).toEqual([
       'Thanks',
       'Hours',

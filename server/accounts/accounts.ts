@@ -131,7 +131,13 @@ async function createAccountIn(
     [
       {
         type: 'account.updated',
-        data: { accountId, businessName: input.name, defaultCountry: input.defaultCountry },
+        data: {
+          accountId,
+          businessName: input.name,
+          defaultCountry: input.defaultCountry,
+          timeZone: null,
+          businessNumbers: [phone.value],
+        },
       },
       ...lists.map((list) => ({
         type: 'list.updated' as const,

@@ -5,11 +5,11 @@ import { isCountryCode, normalizePhone } from '../../shared/phone';
 import {
   IdempotencyKeySchema,
   MAX_TEXT_LENGTH,
+  MIN_PASSWORD_LENGTH,
   type Command,
   type CommandError,
   type CommandErrorCode,
 } from '../../shared/protocol/commands';
-import { createUser } from '../accounts/accounts';
 import type { SessionUser } from '../auth/sessions';
 import { runCommand, runCommands, type CommandRun } from '../domain/commands';
 import type { ServerContext } from '../domain/context';
@@ -289,12 +289,14 @@ export async function postMessage(
   sendJson(response, 201, run.result.value);
 }
 
-const MIN_PASSWORD = 12;
 const NewUserSchema = z.strictObject({
   email: z.email('email must be an email address.').max(320),
   password: z
     .string()
-    .min(MIN_PASSWORD, `A password needs at least ${String(MIN_PASSWORD)} characters.`)
+    .min(
+      MIN_PASSWORD_LENGTH,
+      `A password needs at least ${String(MIN_PASSWORD_LENGTH)} characters.`,
+    )
     .max(1024),
   role: z.enum(['agent', 'supervisor', 'admin'], {
     error: 'role is agent, supervisor or admin.',
@@ -302,7 +304,10 @@ const NewUserSchema = z.strictObject({
   name: z.string().trim().max(200).optional(),
 });
 
-/** POST /api/v1/users {email, password, role, name?}: admins add people to their account. */
+/**
+ * POST /api/v1/users {email, password, role, name?}: admins add people to
+ * their account. The same command as the desktop's Users screen (user.create).
+ */
 export async function postUser(
   context: ServerContext,
   request: IncomingMessage,
@@ -310,46 +315,20 @@ export async function postUser(
 ): Promise<void> {
   const user = await requireRole(context, request, ['admin'], 'add people');
   const input = await readJson(request, NewUserSchema);
-  const email = input.email.trim().toLowerCase();
-  if (await emailTaken(context, email)) {
-    throw new HttpError(409, 'conflict', `Someone already signs in as ${email}.`);
-  }
-  let created;
-  try {
-    created = await createUser(
-      context.db,
-      {
-        accountId: user.accountId,
-        email,
-        password: input.password,
-        role: input.role,
-        ...(input.name !== undefined && { name: input.name }),
-      },
-      context.now(),
-    );
-  } catch (error) {
-    // Two requests for one email at once: the second finds it taken.
-    if (await emailTaken(context, email)) {
-      throw new HttpError(409, 'conflict', `Someone already signs in as ${email}.`);
-    }
-    throw error;
-  }
-  const { id, changes } = created;
-  context.publish(user.accountId, changes);
-  const person = await context.db
-    .selectFrom('users')
-    .select(['id', 'email', 'name', 'role'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-  sendJson(response, 201, person);
-}
-
-/** Emails sign people in, so each is unique on the whole server, across accounts. */
-async function emailTaken(context: ServerContext, email: string): Promise<boolean> {
-  const row = await context.db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirst();
-  return row !== undefined;
+  const run = await runCommand(
+    context,
+    user,
+    null,
+    {
+      type: 'user.create',
+      email: input.email,
+      password: input.password,
+      role: input.role,
+      ...(input.name !== undefined && { name: input.name }),
+    },
+    'api',
+  );
+  if (!run.result.ok) throw refused(run.result.error);
+  const { id, email, name, role } = run.result.value.user;
+  sendJson(response, 201, { id, email, name, role });
 }

@@ -172,5 +172,58 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
     expect(
       (await call('PUT', '/api/v1/settings/time-zone', admin, { timeZone: null })).json,
     ).toEqual({ timeZone: null });
+    // Desktops hear of each change, as when it is set from the Settings screen.
+    const profiles = await server.storage.db
+      .selectFrom('change_log')
+      .select('data')
+      .where('type', '=', 'account.updated')
+      .orderBy('seq')
+      .execute();
+    expect(
+      profiles.slice(-2).map((row) => (JSON.parse(row.data) as { timeZone: unknown }).timeZone),
+    ).toEqual(['America/Denver', null]);
+  });
+
+  test('the address moves and the secret stays; only its last characters are ever shown', async () => {
+    const other = `${receiver.url}?moved=1`;
+    const moved = await call('PUT', '/api/v1/settings/optout-webhook', admin, { url: other });
+    expect(moved).toEqual({
+      status: 200,
+      json: { url: other, hasSecret: true, secretHint: `…${SECRET.slice(-4)}` },
+    });
+    const read = await call('GET', '/api/v1/settings/optout-webhook', admin);
+    expect(read.json).toMatchObject({ url: other, hasSecret: true, secretHint: '…ngth' });
+    expect(JSON.stringify(read.json)).not.toContain(SECRET);
+    const off = await call('PUT', '/api/v1/settings/optout-webhook', admin, { url: null });
+    expect(off.json).toEqual({ url: null, hasSecret: false, secretHint: null });
+    // With no secret left, a new address needs one again.
+    expect(
+      (await call('PUT', '/api/v1/settings/optout-webhook', admin, { url: other })).status,
+    ).toBe(422);
+  });
+
+  test('the delivery log alone: newest first, at most 200, for supervisors and admins', async () => {
+    const all = await call('GET', '/api/v1/settings/optout-webhook/deliveries', admin);
+    const deliveries = all.json.deliveries as { createdAt: string }[];
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
+    expect(deliveries.map((delivery) => delivery.createdAt)).toEqual(
+      deliveries
+        .map((delivery) => delivery.createdAt)
+        .sort()
+        .reverse(),
+    );
+    const one = await call('GET', '/api/v1/settings/optout-webhook/deliveries?limit=1', admin);
+    expect(one.json.deliveries).toEqual([deliveries[0]]);
+    expect(
+      (await call('GET', '/api/v1/settings/optout-webhook/deliveries?limit=201', admin)).status,
+    ).toBe(422);
+    const agent = { email: `log-agent-${dialect}@acme.test`, password: 'agent password 2' };
+    await call('POST', '/api/v1/users', admin, { ...agent, role: 'agent' });
+    const token = await app.signIn(agent);
+    const refused = await call('GET', '/api/v1/settings/optout-webhook/deliveries', token);
+    expect(refused).toMatchObject({
+      status: 403,
+      json: { error: { message: 'Only supervisors and admins can read the webhook log.' } },
+    });
   });
 });

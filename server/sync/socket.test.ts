@@ -214,6 +214,37 @@ describe.each(DIALECTS)('desktop sync on %s', (dialect) => {
     await gone;
   });
 
+  test('a person whose access is removed is disconnected, and turned away when they come back', async () => {
+    const person = { email: `removed-${dialect}@acme.test`, password: 'a password to remove' };
+    const admin = client({ token });
+    await connected(admin);
+    const created = await admin.emitWithAck('command', {
+      key: randomUUID(),
+      command: { type: 'user.create', role: 'agent', ...person },
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const { user } = created.value as { user: { id: string } };
+    const theirToken = await app.signIn(person);
+    const theirs = client({ token: theirToken });
+    await connected(theirs);
+    const gone = new Promise<void>((resolve) =>
+      theirs.once('disconnect', () => {
+        resolve();
+      }),
+    );
+    const removed = await admin.emitWithAck('command', {
+      key: randomUUID(),
+      command: { type: 'user.update', userId: user.id, disabled: true },
+    });
+    expect(removed).toMatchObject({ ok: true, value: { user: { disabled: true } } });
+    await gone;
+    await expect(connected(client({ token: theirToken }))).rejects.toThrow(
+      'Your session has ended. Sign in again.',
+    );
+    // The admin's own desktop stays.
+    expect(admin.connected).toBe(true);
+  });
+
   test('a text with a NUL character is refused before it reaches the database', async () => {
     const socket = client({ token });
     await connected(socket);

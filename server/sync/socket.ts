@@ -27,6 +27,8 @@ interface SocketData extends PresenceData {
 type SyncServer = Server<ClientToServer, ServerToClient, PresenceServerEvents, SocketData>;
 
 const room = (accountId: string): string => `account:${accountId}`;
+/** Each person's connections, so removing their access can close them all, on every server. */
+const personRoom = (userId: string): string => `user:${userId}`;
 
 export interface SyncOptions {
   /**
@@ -140,7 +142,7 @@ export function attachSync(
 
   io.on('connection', (socket) => {
     const { user } = socket.data;
-    void socket.join(room(user.accountId));
+    void socket.join([room(user.accountId), personRoom(user.id)]);
     presence.connected(socket);
 
     socket.on('sync.pull', (request, ack) => {
@@ -210,6 +212,12 @@ export function attachSync(
   // answers many texts at once) leave as one packet per account, in seq
   // order: one encoding and one write per desktop instead of one per text.
   const pending = new Map<string, Change[]>();
+  /**
+   * People whose access was just removed: their connections close after
+   * this packet is handed on (with several servers it may still overtake
+   * it, which costs nothing: reconnecting, they are told to sign in again).
+   */
+  const removed = new Set<string>();
   const flush = (): void => {
     for (const [accountId, changes] of pending) {
       changes.sort((a, b) => a.seq - b.seq);
@@ -222,11 +230,17 @@ export function attachSync(
       io.to(room(accountId)).emit('changes', changes);
     }
     pending.clear();
+    // Their sessions are revoked already: reconnecting, they are told to sign in again.
+    for (const userId of removed) io.in(personRoom(userId)).disconnectSockets(true);
+    removed.clear();
   };
 
   return {
     publish: (accountId, changes) => {
       if (changes.length === 0) return;
+      for (const change of changes) {
+        if (change.type === 'user.updated' && change.data.disabled) removed.add(change.data.id);
+      }
       if (pending.size === 0) setImmediate(flush);
       const waiting = pending.get(accountId);
       if (waiting === undefined) pending.set(accountId, [...changes]);

@@ -127,6 +127,10 @@ export const AccountProfileViewSchema = z.object({
   businessName: z.string(),
   /** ISO 3166 alpha-2: how a number typed without a country code is read. */
   defaultCountry: z.string(),
+  /** IANA zone quiet hours fall back to for numbers that do not tell; null: the country's main zone. */
+  timeZone: z.string().nullable(),
+  /** The account's business numbers (E.164), oldest first. */
+  businessNumbers: z.array(z.string()),
 });
 export type AccountProfileView = z.infer<typeof AccountProfileViewSchema>;
 

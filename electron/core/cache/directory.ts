@@ -43,8 +43,16 @@ export class Directory {
       ),
       triggers: db.prepare<[], { triggers: string }>('SELECT triggers FROM triggers LIMIT 1'),
       templates: db.prepare<[], { templates: string }>('SELECT templates FROM templates LIMIT 1'),
-      profile: db.prepare<[], { business_name: string; default_country: string }>(
-        'SELECT business_name, default_country FROM account_profile LIMIT 1',
+      profile: db.prepare<
+        [],
+        {
+          business_name: string;
+          default_country: string;
+          time_zone: string | null;
+          business_numbers: string;
+        }
+      >(
+        'SELECT business_name, default_country, time_zone, business_numbers FROM account_profile LIMIT 1',
       ),
       users: db.prepare<
         [],
@@ -104,7 +112,12 @@ export class Directory {
       profile:
         profile === undefined
           ? null
-          : { businessName: profile.business_name, defaultCountry: profile.default_country },
+          : {
+              businessName: profile.business_name,
+              defaultCountry: profile.default_country,
+              timeZone: profile.time_zone,
+              businessNumbers: parseJson(profile.business_numbers) as string[],
+            },
     };
   }
 }

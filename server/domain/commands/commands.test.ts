@@ -436,6 +436,8 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
       accountId: server.accountId,
       businessName: 'Acme Dental',
       defaultCountry: 'US',
+      timeZone: null,
+      businessNumbers: ['+12015550100'],
     });
     expect(data('templates.updated')).toMatchObject({
       accountId: server.accountId,

@@ -169,8 +169,8 @@ export const messageReviewOptOut: Handler<'message.reviewOptOut'> = async (scope
 
 /**
  * Imports rows a person mapped from a file (R11): numbers are read with the
- * account's default country, bad rows are reported by line and skipped,
- * and an import never opts a contact back in.
+ * country the person chose (the account's by default), bad rows are
+ * reported by line and skipped, and an import never opts a contact back in.
  */
 export const contactsImport: Handler<'contacts.import'> = async (scope, command) => {
   if (command.listId !== undefined && command.optOutList === true) {
@@ -206,7 +206,7 @@ async function importRow(
   byName: ReadonlyMap<string, string>,
   report: { created: number; updated: number; keptOptedOut: number[] },
 ): Promise<string | null> {
-  const phone = normalizePhone(row.phone, scope.defaultCountry);
+  const phone = normalizePhone(row.phone, command.defaultCountry ?? scope.defaultCountry);
   if (!phone.ok) return `“${row.phone}”: ${phone.error.message}`;
   const listIds: string[] = command.listId === undefined ? [] : [command.listId];
   for (const name of row.lists ?? []) {

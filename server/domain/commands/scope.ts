@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConsentRefusal, UserActor } from '../../../shared/consent';
 import type { CountryCode } from '../../../shared/phone';
 import type {
+  Command,
   CommandError,
   CommandErrorCode,
   CommandOf,
@@ -33,6 +34,8 @@ export interface Scope {
   readonly changes: PendingChange[];
   /** Outbound texts to hand to the carrier after commit. */
   readonly queued: string[];
+  /** The password hash of each command that carries a password, made before the transaction. */
+  readonly passwordHashes: ReadonlyMap<Command, string>;
 }
 
 export type CommandResult<T extends CommandType> = Result<CommandValue<T>, CommandError>;

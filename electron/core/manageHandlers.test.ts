@@ -1,0 +1,363 @@
+/**
+ * The managing screens' calls on desktops signed in to a real server on
+ * loopback: list members a page at a time, cleaning up a list, CSV exports,
+ * the opt-out report, the opt-out webhook's settings and delivery log
+ * through the REST API, and a list deleted on one desktop leaving another.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
+import type {
+  AccountView,
+  MemberPage,
+  OptOutReport,
+  SessionView,
+  WebhookView,
+} from '../../shared/ipc';
+import type { Change } from '../../shared/protocol/entities';
+import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
+import { startCore, type CoreHarness } from './testing/coreHarness';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups.length = 0;
+});
+
+async function texts(serverUrl: string, from: string, body: string): Promise<void> {
+  const response = await fetch(`${serverUrl}/simulator/inbound`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ from, body }),
+  });
+  expect(response.status).toBeLessThan(300);
+}
+
+const isLive = (status: { state: string }) => status.state === 'live';
+
+/** A desktop signed in to the app's server as someone. */
+async function desktop(
+  app: TestApp,
+  credentials: { email: string; password: string },
+): Promise<CoreHarness> {
+  const desk = await startCore({ team: true });
+  cleanups.push(() => desk.stop());
+  await desk.value<SessionView>('session.signIn', { serverUrl: app.server.url, ...credentials });
+  await desk.until('sync.status', isLive);
+  return desk;
+}
+
+async function run<T>(desk: CoreHarness, command: Record<string, unknown>): Promise<T> {
+  const outcome = await desk.value<{ state: string; value: T }>('commands.run', { command });
+  expect(outcome.state).toBe('done');
+  return outcome.value;
+}
+
+/** Resolves once the desktop has stored a change `match` accepts. */
+const stored = (desk: CoreHarness, match: (change: Change) => boolean) =>
+  desk.until('data.changed', (changes) => changes.some(match));
+
+/** A team server, an admin's desktop, and a list with customers who texted in, named. */
+async function team(customers: readonly (readonly [phone: string, name: string])[]) {
+  const app = await startTestApp('sqlite');
+  cleanups.push(() => app.close());
+  const admin = await desktop(app, ADMIN);
+  const { list } = await run<{ list: { id: string } }>(admin, {
+    type: 'list.create',
+    name: 'Patients',
+  });
+  const ids = new Map<string, string>();
+  for (const [phone, name] of customers) {
+    const arrived = stored(admin, (c) => c.type === 'contact.updated' && c.data.phone === phone);
+    await texts(app.server.url, phone, 'Hello');
+    const change = (await arrived).find(
+      (c) => c.type === 'contact.updated' && c.data.phone === phone,
+    );
+    const contactId = change?.type === 'contact.updated' ? change.data.id : '';
+    ids.set(phone, contactId);
+    await run(admin, { type: 'contact.update', contactId, name });
+    const member = stored(
+      admin,
+      (c) =>
+        c.type === 'contact.updated' && c.data.id === contactId && c.data.lists.includes(list.id),
+    );
+    await run(admin, { type: 'contact.lists', contactId, listId: list.id, member: true });
+    await member;
+  }
+  return { app, admin, listId: list.id, ids };
+}
+
+/** Someone new on the team, added from the admin's desktop, on a desktop of their own. */
+async function colleague(
+  app: TestApp,
+  admin: CoreHarness,
+  role: 'agent' | 'supervisor',
+): Promise<CoreHarness> {
+  const person = { email: `${role}@acme.test`, password: `${role} password 123` };
+  await run(admin, { type: 'user.create', role, name: role, ...person });
+  return desktop(app, person);
+}
+
+describe('lists on the desktop', () => {
+  test('members come a page at a time in name order, and agents never see blocked contacts', async () => {
+    const { app, admin, listId, ids } = await team([
+      ['+12015550101', 'Carla'],
+      ['+12015550102', 'ann'],
+      ['+12015550103', ''],
+      ['+12015550104', 'Bert'],
+      ['+12015550105', 'Dee'],
+    ]);
+    const first = await admin.value<MemberPage>('lists.members', { listId, limit: 2 });
+    expect(first.rows.map((row) => row.name)).toEqual(['ann', 'Bert']);
+    expect(first).toMatchObject({ total: 5, next: { name: 'Bert' } });
+    const second = await admin.value<MemberPage>('lists.members', {
+      listId,
+      limit: 2,
+      after: first.next,
+    });
+    expect(second.rows.map((row) => row.name)).toEqual(['Carla', 'Dee']);
+    const last = await admin.value<MemberPage>('lists.members', {
+      listId,
+      limit: 2,
+      after: second.next,
+    });
+    expect(last).toMatchObject({ rows: [{ name: '', phone: '+12015550103' }], next: null });
+    expect(await admin.call('lists.members', { listId, limit: 501 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+
+    const agent = await colleague(app, admin, 'agent');
+    const dee = ids.get('+12015550105') ?? '';
+    await run(admin, { type: 'contact.block', contactId: dee });
+    await stored(agent, (c) => c.type === 'contact.updated' && c.data.id === dee && c.data.blocked);
+    const seen = await agent.value<MemberPage>('lists.members', { listId });
+    expect(seen.total).toBe(4);
+    expect(seen.rows.map((row) => row.name)).toEqual(['ann', 'Bert', 'Carla', '']);
+    const all = await admin.value<MemberPage>('lists.members', { listId });
+    expect(all.rows.find((row) => row.name === 'Dee')).toMatchObject({
+      blocked: true,
+      optedIn: false,
+      optOut: { source: 'blocked' },
+    });
+    // The Opt-Out List: Dee is opted out (blocked), which only the admin sees.
+    expect((await admin.value<MemberPage>('lists.optedOut', {})).total).toBe(1);
+    expect((await agent.value<MemberPage>('lists.optedOut', {})).total).toBe(0);
+  });
+
+  test('Remove opted-out says how many it took off, and exports neutralise formulas and numbers', async () => {
+    const { app, admin, listId } = await team([
+      ['+12015550111', '=HYPERLINK("http://evil.example","Click")'],
+      ['+12015550112', 'Lee, Ann'],
+      ['+12015550113', 'Stopped'],
+    ]);
+    const stopped = stored(admin, (c) => c.type === 'contact.updated' && !c.data.optedIn);
+    await texts(app.server.url, '+12015550113', 'STOP');
+    await stopped;
+
+    const exported = await admin.value<{ filename: string; csv: string }>('lists.exportCsv', {
+      listId,
+    });
+    expect(exported.filename).toMatch(/^textdesk-patients-\d{4}-\d{2}-\d{2}\.csv$/u);
+    const lines = exported.csv.split('\r\n');
+    expect(lines[0]).toBe('phone,name,opted_in,blocked,opted_out_at,opt_out_source,lists');
+    expect(lines).toContain(
+      `'+12015550111,"'=HYPERLINK(""http://evil.example"",""Click"")",yes,no,,,Patients`,
+    );
+    expect(lines).toContain(`'+12015550112,"Lee, Ann",yes,no,,,Patients`);
+    expect(lines.find((line) => line.includes('Stopped'))).toMatch(
+      /^'\+12015550113,Stopped,no,no,\d{4}-[^,]+Z,keyword,Patients$/u,
+    );
+    const optOuts = await admin.value<{ filename: string; csv: string }>('lists.exportCsv', {
+      optOut: true,
+    });
+    expect(optOuts.filename).toMatch(/^textdesk-opt-out-list-/u);
+    expect(optOuts.csv.split('\r\n').filter((line) => line !== '')).toHaveLength(2);
+
+    const cleaned = stored(
+      admin,
+      (c) => c.type === 'consent.recorded' && c.data.change === 'list-removed',
+    );
+    expect(await run(admin, { type: 'list.cleanup', listId })).toEqual({ removed: 1 });
+    await cleaned;
+    const left = await admin.value<MemberPage>('lists.members', { listId });
+    expect(left.total).toBe(2);
+    expect(left.rows.every((row) => row.optedIn)).toBe(true);
+    expect(await admin.call('lists.exportCsv', { listId: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+  });
+
+  test('a list deleted on one desktop is gone from another', async () => {
+    const { app, admin, listId } = await team([['+12015550121', 'Ann']]);
+    const supervisor = await colleague(app, admin, 'supervisor');
+    expect((await supervisor.value<MemberPage>('lists.members', { listId })).total).toBe(1);
+    const agent = await colleague(app, admin, 'agent');
+    expect(await agent.call('commands.run', { command: { type: 'list.delete', listId } })).toEqual({
+      ok: false,
+      error: { code: 'not-allowed', message: 'Only supervisors and admins can delete lists.' },
+    });
+
+    const gone = stored(admin, (c) => c.type === 'list.deleted' && c.data.id === listId);
+    expect(await run(supervisor, { type: 'list.delete', listId })).toEqual({ listId });
+    await gone;
+    const account = await admin.value<AccountView>('inbox.account');
+    expect(account.lists.map((list) => list.name)).toEqual(['Marketing', 'Marketing Opt-Out']);
+    expect(await admin.call('lists.members', { listId })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: 'That list is not in this account.' },
+    });
+  });
+});
+
+describe('the opt-out report', () => {
+  test('today’s opt-outs are counted by source and listed, and export as CSV', async () => {
+    const { app, admin, ids } = await team([
+      ['+12015550131', 'Ann'],
+      ['+12015550132', 'Bo'],
+    ]);
+    for (const phone of ['+12015550131', '+12015550132']) {
+      const stopped = stored(
+        admin,
+        (c) => c.type === 'contact.updated' && c.data.phone === phone && !c.data.optedIn,
+      );
+      if (phone.endsWith('1')) await texts(app.server.url, phone, 'STOP');
+      else
+        await run(admin, {
+          type: 'contact.optOut',
+          contactId: ids.get(phone),
+          note: 'asked by phone',
+        });
+      await stopped;
+    }
+    const report = await admin.value<OptOutReport>('reports.optOuts', { days: 7 });
+    expect(report.days).toHaveLength(7);
+    expect(report.days.at(-1)?.bySource).toEqual({
+      keyword: 1,
+      link: 0,
+      carrier: 0,
+      manual: 1,
+      blocked: 0,
+      import: 0,
+    });
+    expect(report.rows).toMatchObject([
+      { name: 'Bo', source: 'manual', text: 'asked by phone', by: 'Admin' },
+      { name: 'Ann', source: 'keyword', word: 'STOP', by: null },
+    ]);
+    const csv = await admin.value<{ filename: string; csv: string }>('reports.exportOptOutsCsv', {
+      days: 7,
+    });
+    expect(csv.filename).toMatch(/^textdesk-opt-outs-7-days-\d{4}-\d{2}-\d{2}\.csv$/u);
+    const lines = csv.csv.split('\r\n');
+    expect(lines[0]).toBe('opted_out_at,phone,name,source,word,text,by');
+    expect(lines[1]).toMatch(/^[^,]+Z,'\+12015550132,Bo,manual,,asked by phone,Admin$/u);
+    expect(await admin.call('reports.optOuts', { days: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+  });
+});
+
+/** The account's own system, receiving opt-outs. */
+async function receiver(): Promise<{ url: string; server: Server; bodies: string[] }> {
+  const bodies: string[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString());
+      response.statusCode = 204;
+      response.end();
+      server.emit('received');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${String(port)}/optouts`, server, bodies };
+}
+
+describe('the opt-out webhook', () => {
+  test('admins set it, see the secret once and its hint after; deliveries come from the server', async () => {
+    const { app, admin } = await team([]);
+    const crm = await receiver();
+    const set = await admin.value<WebhookView & { secret: string | null }>('admin.setWebhook', {
+      url: crm.url,
+    });
+    expect(set.url).toBe(crm.url);
+    expect(set.secret).toMatch(/^[\w-]{43}$/u);
+    const secret = set.secret ?? '';
+    expect(set.secretHint).toBe(`…${secret.slice(-4)}`);
+
+    const arrived = once(crm.server, 'received');
+    await texts(app.server.url, '+12015550141', 'STOP');
+    await arrived;
+    await app.server.webhooks.idle();
+    const read = await admin.value<WebhookView>('admin.webhook');
+    expect(read).toEqual({
+      url: crm.url,
+      secretHint: `…${secret.slice(-4)}`,
+      deliveries: [
+        {
+          at: expect.stringMatching(/Z$/u) as unknown,
+          status: 'delivered',
+          attempts: 1,
+          httpStatus: 204,
+          number: '+12015550141',
+          source: 'keyword',
+          error: null,
+        },
+      ],
+    });
+    expect(JSON.stringify(read)).not.toContain(secret);
+
+    // A new address keeps the secret; rotating makes a new one, shown once.
+    const moved = await admin.value<WebhookView & { secret: string | null }>('admin.setWebhook', {
+      url: `${crm.url}?v=2`,
+    });
+    expect(moved).toMatchObject({
+      url: `${crm.url}?v=2`,
+      secret: null,
+      secretHint: set.secretHint,
+    });
+    const rotated = await admin.value<WebhookView & { secret: string | null }>('admin.setWebhook', {
+      url: `${crm.url}?v=2`,
+      rotateSecret: true,
+    });
+    expect(rotated.secret).not.toBe(secret);
+    expect(rotated.secretHint).toBe(`…${(rotated.secret ?? '').slice(-4)}`);
+    const off = await admin.value<WebhookView & { secret: string | null }>('admin.setWebhook', {
+      url: null,
+    });
+    expect(off).toMatchObject({ url: null, secretHint: null, secret: null });
+
+    const supervisor = await colleague(app, admin, 'supervisor');
+    expect((await supervisor.value<WebhookView>('admin.webhook')).deliveries).toHaveLength(1);
+    expect(await supervisor.call('admin.setWebhook', { url: crm.url })).toEqual({
+      ok: false,
+      error: { code: 'not-allowed', message: 'Only admins can set the opt-out webhook.' },
+    });
+    const agent = await colleague(app, admin, 'agent');
+    expect(await agent.call('admin.webhook')).toEqual({
+      ok: false,
+      error: {
+        code: 'not-allowed',
+        message: 'Only supervisors and admins can see the opt-out webhook.',
+      },
+    });
+    expect(await admin.call('admin.setWebhook', { url: 'ftp://crm.example' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+  });
+});

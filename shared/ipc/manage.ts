@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { OptOutRecordSchema } from '../protocol/entities';
+
+/**
+ * The managing screens' calls: list members, the Opt-Out List, exports, the
+ * opt-out report and the opt-out webhook. Read from the local cache, except
+ * the webhook, which only the server knows.
+ */
+
+const id = z.string().min(1).max(200);
+
+/** Where the next page of members starts: the last row of this one. */
+export const MemberCursorSchema = z.object({ name: z.string().max(200), id });
+export type MemberCursor = z.infer<typeof MemberCursorSchema>;
+
+/** One contact in a member table, with their consent as it stands. */
+export const MemberRowSchema = z.object({
+  contactId: z.string(),
+  /** '' when they have none (show the formatted number). */
+  name: z.string(),
+  phone: z.string(),
+  optedIn: z.boolean(),
+  blocked: z.boolean(),
+  optOut: OptOutRecordSchema.nullable(),
+});
+export type MemberRow = z.infer<typeof MemberRowSchema>;
+
+/**
+ * A page of members, in name order: named contacts first (case folded), then
+ * unnamed ones by number, then by id. `total` counts every row of the table.
+ */
+export const MemberPageSchema = z.object({
+  rows: z.array(MemberRowSchema),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: MemberCursorSchema.nullable(),
+  total: z.number().int().min(0),
+});
+export type MemberPage = z.infer<typeof MemberPageSchema>;
+
+export const OPT_OUT_SOURCES = [
+  'keyword',
+  'link',
+  'carrier',
+  'manual',
+  'blocked',
+  'import',
+] as const;
+export type OptOutSource = (typeof OPT_OUT_SOURCES)[number];
+
+export const OptOutReportSchema = z.object({
+  /** Every day of the period, oldest first, in the desktop's own zone; each source counted. */
+  days: z.array(
+    z.object({
+      day: z.string(),
+      bySource: z.record(z.enum(OPT_OUT_SOURCES), z.number().int().min(0)),
+    }),
+  ),
+  /** The period's opt-outs, newest first, at most 1000. */
+  rows: z.array(
+    z.object({
+      contactId: z.string(),
+      name: z.string(),
+      phone: z.string(),
+      at: z.string(),
+      source: z.string(),
+      /** The word they texted (STOP), when it was a keyword. */
+      word: z.string().nullable(),
+      /** Their text, or the note of the person who opted them out. */
+      text: z.string().nullable(),
+      /** The person who opted them out; null when it was the contact, the carrier or Textdesk. */
+      by: z.string().nullable(),
+    }),
+  ),
+});
+export type OptOutReport = z.infer<typeof OptOutReportSchema>;
+
+export const WebhookDeliverySchema = z.object({
+  at: z.string(),
+  /** `pending` while it is being retried; `failed` once retries gave up (24 hours). */
+  status: z.enum(['delivered', 'failed', 'pending']),
+  attempts: z.number().int().min(0),
+  /** The receiver's last answer; null before any, or when it could not be reached. */
+  httpStatus: z.number().int().nullable(),
+  /** The number that opted out (E.164). */
+  number: z.string(),
+  source: z.string(),
+  error: z.string().nullable(),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
+
+export const WebhookViewSchema = z.object({
+  url: z.string().nullable(),
+  /** The secret's last few characters, to tell which one is set; null when none is. */
+  secretHint: z.string().nullable(),
+  /** Newest first, at most 200. */
+  deliveries: z.array(WebhookDeliverySchema),
+});
+export type WebhookView = z.infer<typeof WebhookViewSchema>;
+
+const limit = z.number().int().min(1).max(500).optional();
+const days = z
+  .number()
+  .int()
+  .min(1, 'A report covers at least 1 day.')
+  .max(366, 'A report covers at most 366 days.')
+  .optional();
+const csvFile = z.object({ filename: z.string(), csv: z.string() });
+
+/** The contract's entries for these screens (joined into ipcContract). */
+export const manageContract = {
+  /** A list's members; agents never see blocked contacts (R3). */
+  'lists.members': {
+    input: z.strictObject({ listId: id, after: MemberCursorSchema.optional(), limit }),
+    output: MemberPageSchema,
+  },
+  /** Every opted-out contact: the Opt-Out List. */
+  'lists.optedOut': {
+    input: z.strictObject({ after: MemberCursorSchema.optional(), limit }),
+    output: MemberPageSchema,
+  },
+  /** A list, or the Opt-Out List, as CSV; cells a spreadsheet would run are neutralised. */
+  'lists.exportCsv': {
+    input: z.union([z.strictObject({ listId: id }), z.strictObject({ optOut: z.literal(true) })]),
+    output: csvFile,
+  },
+  'reports.optOuts': { input: z.strictObject({ days }), output: OptOutReportSchema },
+  'reports.exportOptOutsCsv': { input: z.strictObject({ days }), output: csvFile },
+  /** The opt-out webhook's settings and delivery log (supervisors and admins). */
+  'admin.webhook': { input: z.undefined(), output: WebhookViewSchema },
+  /**
+   * Sets the address (null: off). A secret is made when there was none, or
+   * when `rotateSecret`; it is in the answer that once, never again (admins).
+   */
+  'admin.setWebhook': {
+    input: z.strictObject({
+      url: z
+        .url({
+          protocol: /^https?$/u,
+          error: 'Enter the full address, starting with https:// or http://.',
+        })
+        .max(2000, 'The address can be at most 2000 characters.')
+        .nullable(),
+      rotateSecret: z.boolean().optional(),
+    }),
+    output: WebhookViewSchema.extend({ secret: z.string().nullable() }),
+  },
+} as const;
