@@ -164,6 +164,13 @@ test('a supervisor’s campaign: the preview matches what the server skips, and 
     status: 'done',
     counts: { recipients: 4, skipped: 3, waiting: 0, sent: 0, delivered: 1, failed: 0 },
   });
+  // What the preview said is what the server did.
+  expect(listed?.counts.skipped).toBe(
+    expected.skipped.reduce((total, group) => total + group.count, 0),
+  );
+  expect((listed?.counts.recipients ?? 0) - (listed?.counts.skipped ?? 0)).toBe(
+    expected.willReceive,
+  );
   const recipients = await dana.value<CampaignRecipientPage>('campaigns.recipients', {
     campaignId: sent.id,
   });
