@@ -25,6 +25,8 @@ export interface Presence {
 export interface UiSlice {
   readonly notices: readonly Notice[];
   readonly screen: Screen;
+  /** Goes up each time stored changes are taken in: screens that read main directly read again. */
+  readonly changeCount: number;
   showScreen: (screen: Screen) => void;
   readonly theme: Theme;
   readonly searchOpen: boolean;
@@ -64,6 +66,7 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) =>
     const work = pending;
     pending = null;
     if (work === null) return;
+    set({ changeCount: get().changeCount + 1 });
     if (work.account) void get().loadAccount();
     if (work.inbox) void get().reloadInbox();
     if (work.thread) {
@@ -77,6 +80,7 @@ export const createUiSlice: StateCreator<Store, [], [], UiSlice> = (set, get) =>
   return {
     notices: [],
     screen: 'inbox',
+    changeCount: 0,
     showScreen: (screen) => {
       set({ screen });
     },

@@ -2,6 +2,10 @@ import type { ReactNode } from 'react';
 import { useStore } from '../../store';
 import { selectIsSupervisor } from '../../store/sessionSlice';
 import type { Screen } from '../../store/uiSlice';
+import { CampaignsScreen } from './CampaignsScreen';
+import { ListsScreen } from './ListsScreen';
+import { ReportScreen } from './ReportScreen';
+import { SettingsScreen } from './SettingsScreen';
 import { TriggersScreen } from './TriggersScreen';
 
 /** A management screen, with its title; the role checks main and the server make are mirrored here. */
@@ -39,7 +43,7 @@ export function ManageScreen(props: { readonly screen: Exclude<Screen, 'inbox'> 
     case 'settings':
       return admin ? (
         <Page title="Settings">
-          <p className="muted">Settings are on their way.</p>
+          <SettingsScreen />
         </Page>
       ) : (
         <NotAllowed title="Settings" who="admins" />
@@ -47,19 +51,19 @@ export function ManageScreen(props: { readonly screen: Exclude<Screen, 'inbox'> 
     case 'lists':
       return (
         <Page title="Lists">
-          <p className="muted">Lists are on their way.</p>
+          <ListsScreen />
         </Page>
       );
     case 'campaigns':
       return (
         <Page title="Campaigns">
-          <p className="muted">Campaigns are on their way.</p>
+          <CampaignsScreen />
         </Page>
       );
     case 'report':
       return (
         <Page title="Opt-out report">
-          <p className="muted">The report is on its way.</p>
+          <ReportScreen />
         </Page>
       );
   }

@@ -1,0 +1,349 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type SubmitEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { describeOptOut } from '../../../../shared/consent';
+import type { IpcOutput } from '../../../../shared/ipc';
+import type { Command } from '../../../../shared/protocol/commands';
+import { textdesk } from '../../api';
+import { download } from '../../download';
+import { displayPhone } from '../../format';
+import { useStore } from '../../store';
+import { selectCountry, selectIsSupervisor } from '../../store/sessionSlice';
+import { ImportDialog, type ImportTarget } from './ImportDialog';
+
+type Members = IpcOutput<'lists.members'>;
+type Member = Members['rows'][number];
+/** A list of the account, or the Opt-Out List (everyone opted out). */
+type Selected = { readonly kind: 'list'; readonly id: string } | { readonly kind: 'opt-out' };
+
+const ROW_HEIGHT = 44;
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Runs a command; answers its value, or shows the refusal and answers null. */
+function useCommand() {
+  const notify = useStore((state) => state.notify);
+  return useCallback(
+    async (command: Command): Promise<unknown> => {
+      const result = await textdesk().commands.run({ command });
+      if (!result.ok) {
+        notify('error', result.error.message);
+        return null;
+      }
+      return result.value.state === 'done' ? result.value.value : null;
+    },
+    [notify],
+  );
+}
+
+function consentText(member: Member): string {
+  if (member.blocked) return 'Blocked';
+  if (member.optedIn) return 'Opted in';
+  return member.optOut === null
+    ? 'Opted out'
+    : `Opted out: ${describeOptOut(member.optOut, { timeZone: LOCAL_ZONE })}`;
+}
+
+/** The members, virtualized: a list may hold tens of thousands. */
+function MemberTable(props: { readonly selected: Selected; readonly version: number }) {
+  const country = useStore(selectCountry);
+  const run = useCommand();
+  const [page, setPage] = useState<Members>({ rows: [], next: null, total: 0 });
+  const [loading, setLoading] = useState(false);
+  const parent = useRef<HTMLDivElement>(null);
+
+  const load = useCallback(
+    async (after: Members['next'], rows: readonly Member[]) => {
+      setLoading(true);
+      const input = { ...(after !== null && { after }), limit: 200 };
+      const result =
+        props.selected.kind === 'list'
+          ? await textdesk().lists.members({ listId: props.selected.id, ...input })
+          : await textdesk().lists.optedOut(input);
+      setLoading(false);
+      if (result.ok) setPage({ ...result.value, rows: [...rows, ...result.value.rows] });
+    },
+    [props.selected],
+  );
+
+  const changes = useStore((state) => state.changeCount);
+  useEffect(() => {
+    void load(null, []);
+  }, [load, props.version, changes]);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions change under React Compiler's memoization; nothing here is compiled
+  const virtualizer = useVirtualizer({
+    count: page.rows.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (page.next !== null && !loading && lastIndex >= page.rows.length - 30) {
+      void load(page.next, page.rows);
+    }
+  }, [lastIndex, page, loading, load]);
+
+  const listId = props.selected.kind === 'list' ? props.selected.id : null;
+  return (
+    <div className="members">
+      <p className="muted small" data-testid="member-count">
+        {page.total.toLocaleString()} {page.total === 1 ? 'contact' : 'contacts'}
+      </p>
+      <div className="members-head" role="row">
+        <span>Name</span>
+        <span>Number</span>
+        <span>Consent</span>
+        {listId !== null && <span>On list</span>}
+      </div>
+      <div ref={parent} className="members-scroll">
+        <div
+          role="table"
+          aria-label="Members"
+          className="members-body"
+          style={{ height: `${String(virtualizer.getTotalSize())}px` }}
+        >
+          {items.map((item) => {
+            const member = page.rows[item.index];
+            if (member === undefined) return null;
+            return (
+              <div
+                key={member.contactId}
+                role="row"
+                aria-label={member.name === '' ? member.phone : member.name}
+                className={`member-row${member.optedIn && !member.blocked ? '' : ' member-out'}`}
+                style={{ transform: `translateY(${String(item.start)}px)` }}
+              >
+                <span role="cell">{member.name === '' ? '—' : member.name}</span>
+                <span role="cell">{displayPhone(member.phone, country)}</span>
+                <span role="cell" className="member-consent">
+                  {consentText(member)}
+                </span>
+                {listId !== null && (
+                  <span role="cell">
+                    <input
+                      type="checkbox"
+                      aria-label={`On the list: ${member.name === '' ? member.phone : member.name}`}
+                      defaultChecked
+                      onChange={(event) =>
+                        void run({
+                          type: 'contact.lists',
+                          contactId: member.contactId,
+                          listId,
+                          member: event.target.checked,
+                        })
+                      }
+                    />
+                  </span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function NewList(props: { readonly onCreated: (id: string) => void }) {
+  const run = useCommand();
+  const [name, setName] = useState('');
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void run({ type: 'list.create', name: name.trim() }).then((value) => {
+      const list = (value as { list?: { id: string } } | null)?.list;
+      if (list !== undefined) {
+        setName('');
+        props.onCreated(list.id);
+      }
+    });
+  };
+  return (
+    <form className="new-list" onSubmit={submit}>
+      <input
+        className="text-input"
+        aria-label="New list name"
+        placeholder="New list"
+        maxLength={100}
+        value={name}
+        onChange={(event) => {
+          setName(event.target.value);
+        }}
+      />
+      <button type="submit" className="button small" disabled={name.trim() === ''}>
+        Create
+      </button>
+    </form>
+  );
+}
+
+/** Lists: members and their consent, clean-up, import and export. */
+export function ListsScreen() {
+  const lists = useStore((state) => state.account?.lists) ?? [];
+  const counts = useStore((state) => state.counts);
+  const supervisor = useStore(selectIsSupervisor);
+  const notify = useStore((state) => state.notify);
+  const run = useCommand();
+  const [selected, setSelected] = useState<Selected | null>(null);
+  const [importing, setImporting] = useState<ImportTarget | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  // Bumped after an import, so the table reads its members again (it also does after changes).
+  const [version, setVersion] = useState(0);
+
+  const current = selected ?? (lists[0] === undefined ? null : { kind: 'list', id: lists[0].id });
+  const list = current?.kind === 'list' ? lists.find((item) => item.id === current.id) : undefined;
+
+  const exportCsv = async () => {
+    if (current === null) return;
+    const result = await textdesk().lists.exportCsv(
+      current.kind === 'list' ? { listId: current.id } : { optOut: true },
+    );
+    if (result.ok) download(result.value.filename, result.value.csv);
+    else notify('error', result.error.message);
+  };
+
+  const cleanUp = async () => {
+    if (list === undefined) return;
+    const value = (await run({ type: 'list.cleanup', listId: list.id })) as {
+      removed?: number;
+    } | null;
+    if (value?.removed !== undefined) {
+      notify(
+        'info',
+        value.removed === 0
+          ? `Nobody on “${list.name}” is opted out or blocked.`
+          : `Removed ${String(value.removed)} opted-out or blocked ${value.removed === 1 ? 'contact' : 'contacts'} from “${list.name}”.`,
+      );
+    }
+  };
+
+  return (
+    <div className="lists-screen">
+      <nav className="lists-nav" aria-label="Lists">
+        <ul className="nav-list">
+          {lists.map((item) => (
+            <li key={item.id}>
+              <button
+                type="button"
+                className={`nav-item${current?.kind === 'list' && current.id === item.id ? ' selected' : ''}`}
+                onClick={() => {
+                  setSelected({ kind: 'list', id: item.id });
+                }}
+              >
+                <span className="nav-label">{item.name}</span>
+                <span className="nav-count">{counts?.lists[item.id] ?? 0}</span>
+              </button>
+            </li>
+          ))}
+          <li>
+            <button
+              type="button"
+              className={`nav-item${current?.kind === 'opt-out' ? ' selected' : ''}`}
+              onClick={() => {
+                setSelected({ kind: 'opt-out' });
+              }}
+            >
+              <span className="nav-label">Opt-Out List</span>
+            </button>
+          </li>
+        </ul>
+        <NewList
+          onCreated={(id) => {
+            setSelected({ kind: 'list', id });
+          }}
+        />
+      </nav>
+      {current !== null && (
+        <section className="list-detail" aria-label={list?.name ?? 'Opt-Out List'}>
+          <div className="row">
+            {renaming !== null && list !== undefined ? (
+              <form
+                className="rename"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void run({ type: 'list.rename', listId: list.id, name: renaming.trim() }).then(
+                    (value) => {
+                      if (value !== null) setRenaming(null);
+                    },
+                  );
+                }}
+              >
+                <input
+                  className="text-input"
+                  aria-label="List name"
+                  value={renaming}
+                  maxLength={100}
+                  onChange={(event) => {
+                    setRenaming(event.target.value);
+                  }}
+                />
+                <button type="submit" className="button small primary">
+                  Save
+                </button>
+              </form>
+            ) : (
+              <h2 className="section-title">{list?.name ?? 'Opt-Out List'}</h2>
+            )}
+            <div className="actions-inline">
+              <button
+                type="button"
+                className="button small"
+                onClick={() => {
+                  setImporting(
+                    list === undefined
+                      ? { kind: 'opt-out' }
+                      : { kind: 'list', listId: list.id, name: list.name },
+                  );
+                }}
+              >
+                Import CSV
+              </button>
+              <button type="button" className="button small" onClick={() => void exportCsv()}>
+                Export CSV
+              </button>
+              {list !== undefined && (
+                <>
+                  <button type="button" className="button small" onClick={() => void cleanUp()}>
+                    Clean up: remove opted-out
+                  </button>
+                  <button
+                    type="button"
+                    className="button small"
+                    onClick={() => {
+                      setRenaming(list.name);
+                    }}
+                  >
+                    Rename
+                  </button>
+                  {supervisor && list.kind !== 'marketing-opt-out' && (
+                    <button
+                      type="button"
+                      className="button small danger"
+                      onClick={() =>
+                        void run({ type: 'list.delete', listId: list.id }).then((value) => {
+                          if (value !== null) setSelected(null);
+                        })
+                      }
+                    >
+                      Delete
+                    </button>
+                  )}
+                </>
+              )}
+            </div>
+          </div>
+          <MemberTable selected={current} version={version} />
+        </section>
+      )}
+      {importing !== null && (
+        <ImportDialog
+          target={importing}
+          onClose={() => {
+            setImporting(null);
+            setVersion((value) => value + 1);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+/**
+ * Saves text as a file through the browser's own download (in Electron, the
+ * save dialog). The text is built by main, never fetched from anywhere.
+ */
+export function download(filename: string, text: string, type = 'text/csv'): void {
+  // A byte order mark, so spreadsheet programs read the names' accents as UTF-8.
+  const blob = new Blob(['\uFEFF', text], { type: `${type};charset=utf-8` });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
+}
