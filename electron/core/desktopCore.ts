@@ -11,7 +11,7 @@ import type {
   SessionView,
 } from '../../shared/ipc';
 import { refusalFor, type Command } from '../../shared/protocol/commands';
-import type { Change } from '../../shared/protocol/entities';
+import type { Change, UserSnapshot } from '../../shared/protocol/entities';
 import type { Failure } from '../../shared/result';
 import { startSoloServer, type SoloServer } from '../../server';
 import { openCache, type CacheClient } from './cache/client';
@@ -68,6 +68,17 @@ interface Connection {
   readonly sync: SyncClient;
   readonly outbox: Outbox;
   readonly presence: PresenceRoster;
+}
+
+/** The person with the name, email and role of their latest snapshot; the same object when nothing differs. */
+function withProfile(user: SignedInUser, snapshot: UserSnapshot | undefined): SignedInUser {
+  if (
+    snapshot === undefined ||
+    (snapshot.name === user.name && snapshot.email === user.email && snapshot.role === user.role)
+  ) {
+    return user;
+  }
+  return { ...user, name: snapshot.name, email: snapshot.email, role: snapshot.role };
 }
 
 const NOT_SIGNED_IN = 'Sign in to a Textdesk server, or use Textdesk on this computer only.';
@@ -163,9 +174,14 @@ export class DesktopCore {
     await this.#connect(this.#solo.url, token, user);
   }
 
-  async #connect(serverUrl: string, token: string, user: SignedInUser): Promise<void> {
+  async #connect(serverUrl: string, token: string, signedIn: SignedInUser): Promise<void> {
     const cache = await this.#openCache();
-    await cache.claim({ serverUrl, accountId: user.accountId, userId: user.id });
+    await cache.claim({ serverUrl, accountId: signedIn.accountId, userId: signedIn.id });
+    // As the cache last heard of them: a role or name changed since they signed in holds.
+    const user = withProfile(
+      signedIn,
+      (await cache.account()).users.find((person) => person.id === signedIn.id),
+    );
     const { emit } = this.#options;
     // The sync client and the outbox refer to each other; both exist before either runs.
     const holder: { sync?: SyncClient } = {};
@@ -202,6 +218,7 @@ export class DesktopCore {
       queued: () => outbox.pending,
       onApplied: (changes, live) => {
         emit('data.changed', [...changes]);
+        this.#heardAboutMe(sync, changes);
         // A catch-up replays history: no notification for each old text.
         if (live) this.#notify(cache, user, changes);
         this.#scheduleBadge(cache);
@@ -279,6 +296,25 @@ export class DesktopCore {
           .catch((error: unknown) => this.#options.onError?.(error));
       }
     }
+  }
+
+  /**
+   * The signed-in person's own name or role changed (an admin promoted them,
+   * say): the desktop allows and hides what the new role does from now on.
+   */
+  #heardAboutMe(sync: SyncClient, changes: readonly Change[]): void {
+    const connection = this.#connection;
+    if (connection?.sync !== sync) return;
+    let latest: UserSnapshot | undefined;
+    for (const change of changes) {
+      if (change.type === 'user.updated' && change.data.id === connection.user.id) {
+        latest = change.data;
+      }
+    }
+    const user = withProfile(connection.user, latest);
+    if (user === connection.user) return;
+    this.#connection = { ...connection, user };
+    this.#options.emit('session.changed', this.session());
   }
 
   /** At most a few badge updates a second, however fast texts arrive. */

@@ -212,6 +212,39 @@ describe('lists on the desktop', () => {
   });
 });
 
+describe('people', () => {
+  test('a person promoted while signed in may do what the new role allows at once; removed, they are signed out', async () => {
+    const { app, admin, listId } = await team([]);
+    const agent = await colleague(app, admin, 'agent');
+    expect(
+      await agent.call('commands.run', { command: { type: 'list.delete', listId } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not-allowed' },
+    });
+    const [person] = (await admin.value<AccountView>('inbox.account')).users.filter(
+      (user) => user.role === 'agent',
+    );
+    await run(admin, { type: 'user.update', userId: person?.id, role: 'supervisor' });
+    const session = await agent.until(
+      'session.changed',
+      (view) => view.user?.role === 'supervisor',
+    );
+    expect(session.user).toMatchObject({ name: 'agent', role: 'supervisor' });
+    expect(await run(agent, { type: 'list.delete', listId })).toEqual({ listId });
+
+    // Access removed: their desktop is disconnected and signed out.
+    await run(admin, { type: 'user.update', userId: person?.id, disabled: true });
+    const out = await agent.until('session.changed', (view) => view.user === null);
+    expect(out.mode).toBe('none');
+    expect(
+      await admin.call('commands.run', {
+        command: { type: 'user.update', userId: person?.id, disabled: false },
+      }),
+    ).toMatchObject({ ok: true });
+  });
+});
+
 describe('the opt-out report', () => {
   test('today’s opt-outs are counted by source and listed, and export as CSV', async () => {
     const { app, admin, ids } = await team([
