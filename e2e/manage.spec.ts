@@ -280,7 +280,7 @@ test('the opt-out report counts opt-outs by source and exports them; an admin ad
   const report = page.getByRole('main', { name: 'Opt-out report' });
   const table = report.getByRole('table', { name: 'Opt-outs' });
   await expect(table.getByRole('row')).toHaveCount(3);
-  await expect(table).toContainText('Replied STOP (STOP)');
+  await expect(table).toContainText('By text (STOP)');
   await expect(report.getByRole('img', { name: /^Opt-outs per day: 2 in 30 days/u })).toBeVisible();
   const download = page.waitForEvent('download');
   await report.getByRole('button', { name: 'Export CSV' }).click();

@@ -15,7 +15,7 @@ const SOURCES: readonly {
   readonly label: string;
   readonly color: string;
 }[] = [
-  { source: 'keyword', label: 'Replied STOP', color: '#2457d6' },
+  { source: 'keyword', label: 'By text', color: '#2457d6' },
   { source: 'link', label: 'Opt-out link', color: '#0f9d8a' },
   { source: 'carrier', label: 'Carrier', color: '#8a5a00' },
   { source: 'manual', label: 'By hand', color: '#7b4bd6' },
