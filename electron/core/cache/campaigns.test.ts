@@ -1,21 +1,8 @@
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalCache } from './localCache';
-import { ChangeLog, ME, minute, temporaryFolder } from './testChanges';
+import { describe, expect, it } from 'vitest';
+import { ChangeLog, ME, minute } from './testChanges';
+import { cachePerTest } from './testCache';
 
-let folder: ReturnType<typeof temporaryFolder>;
-let cache: LocalCache;
-
-beforeEach(() => {
-  folder = temporaryFolder();
-  cache = new LocalCache(join(folder.path, 'cache.sqlite'));
-  cache.claim(ME);
-});
-
-afterEach(() => {
-  cache.close();
-  folder.remove();
-});
+const cache = cachePerTest();
 
 /** A Marketing list of five: Ann may be texted, Ben opted out, Cy is blocked, Di gets no marketing, Ed too. */
 function members(log: ChangeLog): void {
@@ -72,13 +59,17 @@ describe('campaigns in the cache', () => {
       status: 'done',
       counts: { recipients: 3, skipped: 2, waiting: 0, sent: 0, delivered: 1, failed: 0 },
     });
-    cache.applyChanges(log.changes);
+    cache().applyChanges(log.changes);
 
-    expect(cache.campaigns().map((campaign) => [campaign.id, campaign.status])).toEqual([
+    expect(
+      cache()
+        .campaigns()
+        .map((campaign) => [campaign.id, campaign.status]),
+    ).toEqual([
       ['newer', 'done'],
       ['older', 'sending'],
     ]);
-    const all = cache.campaignRecipients({ campaignId: 'newer', limit: 10 });
+    const all = cache().campaignRecipients({ campaignId: 'newer', limit: 10 });
     expect(all).toEqual({
       rows: [
         {
@@ -100,13 +91,13 @@ describe('campaigns in the cache', () => {
       ],
       next: null,
     });
-    const first = cache.campaignRecipients({ campaignId: 'newer', limit: 2 });
+    const first = cache().campaignRecipients({ campaignId: 'newer', limit: 2 });
     expect(first.next).toBe('c-ben');
-    expect(cache.campaignRecipients({ campaignId: 'newer', after: 'c-ben', limit: 2 })).toEqual({
+    expect(cache().campaignRecipients({ campaignId: 'newer', after: 'c-ben', limit: 2 })).toEqual({
       rows: [all.rows[2]],
       next: null,
     });
-    expect(cache.campaignRecipients({ campaignId: 'older', limit: 10 })).toEqual({
+    expect(cache().campaignRecipients({ campaignId: 'older', limit: 10 })).toEqual({
       rows: [],
       next: null,
     });
@@ -115,8 +106,8 @@ describe('campaigns in the cache', () => {
   it('preview a campaign by the send gate: counts of who would be skipped, and why', () => {
     const log = new ChangeLog();
     members(log);
-    cache.applyChanges(log.changes);
-    expect(cache.campaignPreview({ listId: 'marketing', purpose: 'marketing' })).toEqual({
+    cache().applyChanges(log.changes);
+    expect(cache().campaignPreview({ listId: 'marketing', purpose: 'marketing' })).toEqual({
       willReceive: 1,
       skipped: [
         { reason: 'opted-out', label: 'Opted out', count: 1 },
@@ -128,14 +119,14 @@ describe('campaigns in the cache', () => {
         },
       ],
     });
-    expect(cache.campaignPreview({ listId: 'marketing', purpose: 'transactional' })).toEqual({
+    expect(cache().campaignPreview({ listId: 'marketing', purpose: 'transactional' })).toEqual({
       willReceive: 3,
       skipped: [
         { reason: 'opted-out', label: 'Opted out', count: 1 },
         { reason: 'blocked', label: 'Blocked', count: 1 },
       ],
     });
-    expect(cache.campaignPreview({ listId: 'nobody', purpose: 'marketing' })).toEqual({
+    expect(cache().campaignPreview({ listId: 'nobody', purpose: 'marketing' })).toEqual({
       willReceive: 0,
       skipped: [],
     });
@@ -145,9 +136,9 @@ describe('campaigns in the cache', () => {
     const log = new ChangeLog();
     log.campaign({ id: 'c1' });
     log.recipient({ campaignId: 'c1', contactId: 'c-ann' });
-    cache.applyChanges(log.changes);
-    cache.claim({ ...ME, userId: 'someone-else' });
-    expect(cache.campaigns()).toEqual([]);
-    expect(cache.campaignRecipients({ campaignId: 'c1', limit: 10 }).rows).toEqual([]);
+    cache().applyChanges(log.changes);
+    cache().claim({ ...ME, userId: 'someone-else' });
+    expect(cache().campaigns()).toEqual([]);
+    expect(cache().campaignRecipients({ campaignId: 'c1', limit: 10 }).rows).toEqual([]);
   });
 });

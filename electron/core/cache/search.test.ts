@@ -1,24 +1,11 @@
 import fc from 'fast-check';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SearchHitSchema, type SearchHit } from '../../../shared/ipc/views';
-import { LocalCache } from './localCache';
 import { contactSearchText, fold, parseQuery, snippet } from './searchText';
-import { ChangeLog, ME, minute, temporaryFolder } from './testChanges';
+import { ChangeLog, ME, minute } from './testChanges';
+import { cachePerTest } from './testCache';
 
-let folder: ReturnType<typeof temporaryFolder>;
-let cache: LocalCache;
-
-beforeEach(() => {
-  folder = temporaryFolder();
-  cache = new LocalCache(join(folder.path, 'cache.sqlite'));
-  cache.claim(ME);
-});
-
-afterEach(() => {
-  cache.close();
-  folder.remove();
-});
+const cache = cachePerTest();
 
 function seed(role: 'agent' | 'supervisor'): void {
   const log = new ChangeLog();
@@ -62,7 +49,7 @@ function seed(role: 'agent' | 'supervisor'): void {
     status: 'quarantined',
     body: 'Cheap appointment slots, click here',
   });
-  cache.applyChanges(log.changes);
+  cache().applyChanges(log.changes);
 }
 
 /** What the hit's highlights cover, lower-cased. */
@@ -72,7 +59,7 @@ const marked = (hit: SearchHit | undefined) =>
 describe('search', () => {
   it('finds messages by word and by the prefix being typed, newest first', () => {
     seed('agent');
-    const hits = cache.search('appoint', 10);
+    const hits = cache().search('appoint', 10);
     expect(hits.map((hit) => [hit.kind, hit.messageId])).toEqual([
       ['message', 'm3'],
       ['message', 'm1'],
@@ -86,7 +73,7 @@ describe('search', () => {
       snippet: 'Yes, your appointment is now Thursday at 3pm.',
     });
     expect(hits.flatMap(marked)).toEqual(['appoint', 'appoint']);
-    expect(cache.search('appointment thurs', 10).flatMap(marked)).toEqual([
+    expect(cache().search('appointment thurs', 10).flatMap(marked)).toEqual([
       'appointment',
       'thurs',
       'appointment',
@@ -96,7 +83,7 @@ describe('search', () => {
 
   it('ignores case and accents', () => {
     seed('agent');
-    const hits = cache.search('CAFE', 10);
+    const hits = cache().search('CAFE', 10);
     expect(hits.map((hit) => hit.messageId)).toEqual(['m2']);
     expect(marked(hits[0])).toEqual(['café']);
   });
@@ -104,7 +91,7 @@ describe('search', () => {
   it('finds contacts by the start of any name and by digits anywhere in the number', () => {
     seed('agent');
     const contactIds = (query: string) =>
-      cache
+      cache()
         .search(query, 10)
         .filter((hit) => hit.kind === 'contact')
         .map((hit) => hit.contactId);
@@ -119,7 +106,7 @@ describe('search', () => {
     expect(contactIds('+1 212')).toEqual(['contact-2']);
     // Newest activity first: Ada's conversation moved last.
     expect(contactIds('555')).toEqual(['contact-1', 'contact-2']);
-    const [hit] = cache.search('5550123', 10);
+    const [hit] = cache().search('5550123', 10);
     expect(hit).toMatchObject({
       kind: 'contact',
       conversationId: 'conversation-1',
@@ -128,52 +115,88 @@ describe('search', () => {
       at: minute(30),
     });
     expect(marked(hit)).toEqual(['5550123']);
-    expect(marked(cache.search('ada', 10)[0])).toEqual(['ada']);
+    expect(marked(cache().search('ada', 10)[0])).toEqual(['ada']);
   });
 
   it('moves a contact up when its conversation moves and finds it by a new name', () => {
     seed('agent');
-    const log = new ChangeLog(cache.cursor() + 1);
+    const log = new ChangeLog(cache().cursor() + 1);
     log.conversation({ id: 'conversation-2', contactId: 'contact-2', lastActivityAt: minute(40) });
     log.contact({ id: 'contact-1', name: 'Augusta King', phone: '+14155550123' });
-    cache.applyChanges(log.changes);
-    expect(cache.search('555', 10).map((hit) => hit.contactId)).toEqual(['contact-2', 'contact-1']);
-    expect(cache.search('lovelace', 10)).toEqual([]);
-    expect(cache.search('augusta', 10).map((hit) => hit.contactId)).toEqual(['contact-1']);
+    cache().applyChanges(log.changes);
+    expect(
+      cache()
+        .search('555', 10)
+        .map((hit) => hit.contactId),
+    ).toEqual(['contact-2', 'contact-1']);
+    expect(cache().search('lovelace', 10)).toEqual([]);
+    expect(
+      cache()
+        .search('augusta', 10)
+        .map((hit) => hit.contactId),
+    ).toEqual(['contact-1']);
   });
 
   it('finds a message again after its text changes, and not by its old words', () => {
     seed('agent');
-    const log = new ChangeLog(cache.cursor() + 1);
+    const log = new ChangeLog(cache().cursor() + 1);
     log.message(
       { id: 'm2', conversationId: 'conversation-2', createdAt: minute(2), body: 'Never mind' },
       'updated',
     );
-    cache.applyChanges(log.changes);
-    expect(cache.search('parking', 10)).toEqual([]);
-    expect(cache.search('never', 10).map((hit) => hit.messageId)).toEqual(['m2']);
+    cache().applyChanges(log.changes);
+    expect(cache().search('parking', 10)).toEqual([]);
+    expect(
+      cache()
+        .search('never', 10)
+        .map((hit) => hit.messageId),
+    ).toEqual(['m2']);
   });
 
   it('never shows agents blocked contacts or their quarantined texts; supervisors see them', () => {
     seed('agent');
-    expect(cache.search('cheap', 10)).toEqual([]);
-    expect(cache.search('mallory', 10)).toEqual([]);
-    expect(cache.search('appointment', 10).map((hit) => hit.messageId)).toEqual(['m3', 'm1']);
-    const log = new ChangeLog(cache.cursor() + 1);
+    expect(cache().search('cheap', 10)).toEqual([]);
+    expect(cache().search('mallory', 10)).toEqual([]);
+    expect(
+      cache()
+        .search('appointment', 10)
+        .map((hit) => hit.messageId),
+    ).toEqual(['m3', 'm1']);
+    const log = new ChangeLog(cache().cursor() + 1);
     log.user({ id: ME.userId, role: 'supervisor' });
-    cache.applyChanges(log.changes);
-    expect(cache.search('cheap', 10).map((hit) => hit.messageId)).toEqual(['m4']);
-    expect(cache.search('mallory', 10).map((hit) => hit.contactId)).toEqual(['contact-3']);
+    cache().applyChanges(log.changes);
+    expect(
+      cache()
+        .search('cheap', 10)
+        .map((hit) => hit.messageId),
+    ).toEqual(['m4']);
+    expect(
+      cache()
+        .search('mallory', 10)
+        .map((hit) => hit.contactId),
+    ).toEqual(['contact-3']);
   });
 
   it('keeps to the limit, newest first across messages and contacts', () => {
     seed('supervisor');
-    expect(cache.search('555', 2).map((hit) => hit.contactId)).toEqual(['contact-1', 'contact-2']);
-    expect(cache.search('appointment', 2).map((hit) => hit.messageId)).toEqual(['m4', 'm3']);
-    const log = new ChangeLog(cache.cursor() + 1);
+    expect(
+      cache()
+        .search('555', 2)
+        .map((hit) => hit.contactId),
+    ).toEqual(['contact-1', 'contact-2']);
+    expect(
+      cache()
+        .search('appointment', 2)
+        .map((hit) => hit.messageId),
+    ).toEqual(['m4', 'm3']);
+    const log = new ChangeLog(cache().cursor() + 1);
     log.contact({ id: 'contact-4', name: 'Appointments Desk', updatedAt: minute(2) });
-    cache.applyChanges(log.changes);
-    expect(cache.search('appoint', 10).map((hit) => [hit.kind, hit.at])).toEqual([
+    cache().applyChanges(log.changes);
+    expect(
+      cache()
+        .search('appoint', 10)
+        .map((hit) => [hit.kind, hit.at]),
+    ).toEqual([
       ['message', minute(4)],
       ['message', minute(3)],
       ['contact', minute(2)],
@@ -183,8 +206,12 @@ describe('search', () => {
 
   it('waits for a second letter of the last word in messages', () => {
     seed('agent');
-    expect(cache.search('appointment t', 10).map((hit) => hit.messageId)).toEqual(['m3', 'm1']);
-    expect(cache.search('appointment th', 10).flatMap(marked)).toEqual([
+    expect(
+      cache()
+        .search('appointment t', 10)
+        .map((hit) => hit.messageId),
+    ).toEqual(['m3', 'm1']);
+    expect(cache().search('appointment th', 10).flatMap(marked)).toEqual([
       'appointment',
       'th',
       'appointment',
@@ -227,15 +254,27 @@ describe('search', () => {
       'a '.repeat(1000),
     ];
     for (const query of hostile) {
-      const hits = cache.search(query, 20);
+      const hits = cache().search(query, 20);
       for (const hit of hits) SearchHitSchema.parse(hit);
     }
     const all = ['m4', 'm3', 'm1'];
-    expect(cache.search('"appointment', 10).map((hit) => hit.messageId)).toEqual(all);
-    expect(cache.search('-appointment', 10).map((hit) => hit.messageId)).toEqual(all);
-    expect(cache.search('NOT appointment', 10).map((hit) => hit.messageId)).toEqual([]);
-    expect(cache.search('', 10)).toEqual([]);
-    expect(cache.search('*', 10)).toEqual([]);
+    expect(
+      cache()
+        .search('"appointment', 10)
+        .map((hit) => hit.messageId),
+    ).toEqual(all);
+    expect(
+      cache()
+        .search('-appointment', 10)
+        .map((hit) => hit.messageId),
+    ).toEqual(all);
+    expect(
+      cache()
+        .search('NOT appointment', 10)
+        .map((hit) => hit.messageId),
+    ).toEqual([]);
+    expect(cache().search('', 10)).toEqual([]);
+    expect(cache().search('*', 10)).toEqual([]);
   });
 
   it('takes any string at all', () => {
@@ -245,7 +284,7 @@ describe('search', () => {
         fc.string({ unit: 'binary', maxLength: 40 }),
         fc.integer({ min: -5, max: 300 }),
         (query, limit) => {
-          const hits = cache.search(query, limit);
+          const hits = cache().search(query, limit);
           for (const hit of hits) {
             SearchHitSchema.parse(hit);
             for (const [start, end] of hit.highlights) {
