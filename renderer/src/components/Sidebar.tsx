@@ -1,6 +1,7 @@
 import type { ConversationFilter, InboxCounts, SyncStatus } from '../../../shared/ipc';
 import { textdesk } from '../api';
 import { useStore } from '../store';
+import { NavButton } from './NavButton';
 import type { InboxView } from '../store/inboxSlice';
 import { selectIsSupervisor } from '../store/sessionSlice';
 import type { Screen, Theme } from '../store/uiSlice';
@@ -28,24 +29,17 @@ function ViewButton(props: {
   readonly label: string;
   readonly count: number | null;
 }) {
-  const current = useStore((state) => state.view);
-  const inbox = useStore((state) => state.screen === 'inbox');
+  const selected = useStore((state) => state.screen === 'inbox' && isView(props.view, state.view));
   const showView = useStore((state) => state.showView);
-  const selected = inbox && isView(props.view, current);
   return (
-    <li>
-      <button
-        type="button"
-        className={`nav-item${selected ? ' selected' : ''}`}
-        aria-current={selected ? 'page' : undefined}
-        onClick={() => {
-          showView(props.view);
-        }}
-      >
-        <span className="nav-label">{props.label}</span>
-        {props.count !== null && <span className="nav-count">{props.count}</span>}
-      </button>
-    </li>
+    <NavButton
+      label={props.label}
+      count={props.count}
+      selected={selected}
+      onClick={() => {
+        showView(props.view);
+      }}
+    />
   );
 }
 
@@ -91,22 +85,16 @@ const SCREENS: readonly {
 ];
 
 function ScreenButton(props: { readonly screen: Screen; readonly label: string }) {
-  const current = useStore((state) => state.screen);
+  const selected = useStore((state) => state.screen === props.screen);
   const showScreen = useStore((state) => state.showScreen);
-  const selected = current === props.screen;
   return (
-    <li>
-      <button
-        type="button"
-        className={`nav-item${selected ? ' selected' : ''}`}
-        aria-current={selected ? 'page' : undefined}
-        onClick={() => {
-          showScreen(props.screen);
-        }}
-      >
-        <span className="nav-label">{props.label}</span>
-      </button>
-    </li>
+    <NavButton
+      label={props.label}
+      selected={selected}
+      onClick={() => {
+        showScreen(props.screen);
+      }}
+    />
   );
 }
 

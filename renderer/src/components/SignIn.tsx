@@ -1,5 +1,6 @@
 import { type SubmitEvent, useState } from 'react';
 import { useStore } from '../store';
+import { TextField } from './fields';
 
 /** Team mode: the team's server, and the person's email and password. */
 export function SignIn() {
@@ -24,45 +25,36 @@ export function SignIn() {
         <p className="muted">
           Your team’s Textdesk server keeps the shared inbox. Ask whoever set it up for its address.
         </p>
-        <label className="field">
-          <span>Server address</span>
-          <input
-            className="text-input"
-            type="url"
-            required
-            placeholder="https://texts.example.com"
-            value={serverUrl}
-            onChange={(event) => {
-              setServerUrl(event.target.value);
-            }}
-          />
-        </label>
-        <label className="field">
-          <span>Email</span>
-          <input
-            className="text-input"
-            type="email"
-            required
-            autoComplete="username"
-            value={email}
-            onChange={(event) => {
-              setEmail(event.target.value);
-            }}
-          />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input
-            className="text-input"
-            type="password"
-            required
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-            }}
-          />
-        </label>
+        <TextField
+          label="Server address"
+          type="url"
+          required
+          placeholder="https://texts.example.com"
+          value={serverUrl}
+          onChange={(event) => {
+            setServerUrl(event.target.value);
+          }}
+        />
+        <TextField
+          label="Email"
+          type="email"
+          required
+          autoComplete="username"
+          value={email}
+          onChange={(event) => {
+            setEmail(event.target.value);
+          }}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          required
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => {
+            setPassword(event.target.value);
+          }}
+        />
         {error !== null && (
           <p className="error" role="alert">
             {error}

@@ -7,13 +7,12 @@ import {
   looksLikeHeader,
   mapRows,
 } from '../../../../shared/csv/importRows';
-import { SUPPORTED_COUNTRIES } from '../../../../shared/phone';
 import { type ImportReport, MAX_IMPORT_ROWS } from '../../../../shared/protocol/commands';
 import { textdesk } from '../../api';
 import { useStore } from '../../store';
 import { Dialog } from '../Dialog';
+import { CountrySelect } from '../fields';
 
-const COUNTRY_NAMES = new Intl.DisplayNames(undefined, { type: 'region' });
 const PREVIEW_ROWS = 8;
 
 /** Where the rows go: onto a list, or the Opt-Out List (every number opted out). */
@@ -150,19 +149,13 @@ export function ImportDialog(props: {
               </label>
               <label className="small">
                 Numbers without a country code are in{' '}
-                <select
+                <CountrySelect
                   aria-label="Default country"
                   value={country}
                   onChange={(event) => {
                     setCountry(event.target.value);
                   }}
-                >
-                  {SUPPORTED_COUNTRIES.map((code) => (
-                    <option key={code} value={code}>
-                      {COUNTRY_NAMES.of(code) ?? code}
-                    </option>
-                  ))}
-                </select>
+                />
               </label>
             </div>
             <div className="table-scroll">

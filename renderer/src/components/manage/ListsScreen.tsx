@@ -8,6 +8,7 @@ import { download } from '../../download';
 import { displayPhone } from '../../format';
 import { useStore } from '../../store';
 import { selectCountry, selectIsSupervisor } from '../../store/sessionSlice';
+import { NavButton } from '../NavButton';
 import { ImportDialog, type ImportTarget } from './ImportDialog';
 
 type Members = IpcOutput<'lists.members'>;
@@ -222,30 +223,23 @@ export function ListsScreen() {
       <nav className="lists-nav" aria-label="Lists">
         <ul className="nav-list">
           {lists.map((item) => (
-            <li key={item.id}>
-              <button
-                type="button"
-                className={`nav-item${current?.kind === 'list' && current.id === item.id ? ' selected' : ''}`}
-                onClick={() => {
-                  setSelected({ kind: 'list', id: item.id });
-                }}
-              >
-                <span className="nav-label">{item.name}</span>
-                <span className="nav-count">{counts?.lists[item.id] ?? 0}</span>
-              </button>
-            </li>
-          ))}
-          <li>
-            <button
-              type="button"
-              className={`nav-item${current?.kind === 'opt-out' ? ' selected' : ''}`}
+            <NavButton
+              key={item.id}
+              label={item.name}
+              count={counts?.lists[item.id] ?? 0}
+              selected={current?.kind === 'list' && current.id === item.id}
               onClick={() => {
-                setSelected({ kind: 'opt-out' });
+                setSelected({ kind: 'list', id: item.id });
               }}
-            >
-              <span className="nav-label">Opt-Out List</span>
-            </button>
-          </li>
+            />
+          ))}
+          <NavButton
+            label="Opt-Out List"
+            selected={current?.kind === 'opt-out'}
+            onClick={() => {
+              setSelected({ kind: 'opt-out' });
+            }}
+          />
         </ul>
         <NewList
           onCreated={(id) => {

@@ -1,13 +1,13 @@
 import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
 import type { IpcOutput } from '../../../../shared/ipc';
-import { isCountryCode, SUPPORTED_COUNTRIES } from '../../../../shared/phone';
+import { isCountryCode } from '../../../../shared/phone';
 import type { Command } from '../../../../shared/protocol/commands';
 import { textdesk } from '../../api';
 import { displayPhone, fullTime } from '../../format';
 import { useStore } from '../../store';
 import { selectCountry } from '../../store/sessionSlice';
+import { CountrySelect, TextField } from '../fields';
 
-const COUNTRY_NAMES = new Intl.DisplayNames(undefined, { type: 'region' });
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
 const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
 
@@ -104,29 +104,23 @@ function People() {
       <form className="add-person" onSubmit={add} aria-label="Add a person">
         <h3>Add a person</h3>
         <div className="form-grid">
-          <label className="field">
-            <span>Name</span>
-            <input
-              className="text-input"
-              required
-              value={person.name}
-              onChange={(event) => {
-                setPerson({ ...person, name: event.target.value });
-              }}
-            />
-          </label>
-          <label className="field">
-            <span>Email</span>
-            <input
-              className="text-input"
-              type="email"
-              required
-              value={person.email}
-              onChange={(event) => {
-                setPerson({ ...person, email: event.target.value });
-              }}
-            />
-          </label>
+          <TextField
+            label="Name"
+            required
+            value={person.name}
+            onChange={(event) => {
+              setPerson({ ...person, name: event.target.value });
+            }}
+          />
+          <TextField
+            label="Email"
+            type="email"
+            required
+            value={person.email}
+            onChange={(event) => {
+              setPerson({ ...person, email: event.target.value });
+            }}
+          />
           <label className="field">
             <span>Role</span>
             <select
@@ -142,20 +136,17 @@ function People() {
               ))}
             </select>
           </label>
-          <label className="field">
-            <span>First password (12 characters or more)</span>
-            <input
-              className="text-input"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={12}
-              value={person.password}
-              onChange={(event) => {
-                setPerson({ ...person, password: event.target.value });
-              }}
-            />
-          </label>
+          <TextField
+            label="First password (12 characters or more)"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            value={person.password}
+            onChange={(event) => {
+              setPerson({ ...person, password: event.target.value });
+            }}
+          />
         </div>
         <button type="submit" className="button primary">
           Add person
@@ -192,32 +183,23 @@ function Account() {
       <h2 id="account-title">Account</h2>
       <form onSubmit={save} aria-label="Account settings">
         <div className="form-grid">
-          <label className="field">
-            <span>Business name (in the HELP reply and templates)</span>
-            <input
-              className="text-input"
-              required
-              maxLength={100}
-              value={businessName}
-              onChange={(event) => {
-                setBusinessName(event.target.value);
-              }}
-            />
-          </label>
+          <TextField
+            label="Business name (in the HELP reply and templates)"
+            required
+            maxLength={100}
+            value={businessName}
+            onChange={(event) => {
+              setBusinessName(event.target.value);
+            }}
+          />
           <label className="field">
             <span>Default country (for numbers typed without +)</span>
-            <select
+            <CountrySelect
               value={defaultCountry}
               onChange={(event) => {
                 setDefaultCountry(event.target.value);
               }}
-            >
-              {SUPPORTED_COUNTRIES.map((code) => (
-                <option key={code} value={code}>
-                  {COUNTRY_NAMES.of(code) ?? code}
-                </option>
-              ))}
-            </select>
+            />
           </label>
           <label className="field">
             <span>Time zone (quiet hours where a number does not say)</span>
