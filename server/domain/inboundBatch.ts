@@ -13,6 +13,7 @@ import {
   contactSnapshot,
   conversationSnapshot,
   messageSnapshot,
+  listIdsOfEach,
   newContactRow,
   newMessageRow,
   triggerRulesOf,
@@ -125,7 +126,7 @@ async function writeAccountTexts(
     accountId,
     firstAt((text) => threadKey(contactOf(text).id, text.businessNumberId)),
   );
-  const lists = await listsOf(
+  const lists = await listIdsOfEach(
     trx,
     [...contacts.values()].map((contact) => contact.id),
   );
@@ -423,26 +424,4 @@ async function conversationsOf(
     ...new Set(missing.filter((pair) => !found.has(pair.key)).map((pair) => pair.contactId)),
   ]);
   return found;
-}
-
-/** Each contact's list ids. */
-async function listsOf(
-  trx: Transaction<Database>,
-  contactIds: readonly string[],
-): Promise<Map<string, readonly string[]>> {
-  const lists = new Map<string, string[]>();
-  for (const chunk of chunksFor(contactIds, 1)) {
-    const rows = await trx
-      .selectFrom('list_members')
-      .select(['contact_id', 'list_id'])
-      .where('contact_id', 'in', chunk)
-      .orderBy('list_id')
-      .execute();
-    for (const row of rows) {
-      const ids = lists.get(row.contact_id);
-      if (ids === undefined) lists.set(row.contact_id, [row.list_id]);
-      else ids.push(row.list_id);
-    }
-  }
-  return lists;
 }

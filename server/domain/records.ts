@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { chunksFor } from '../db/chunks';
 import {
   INITIAL_CONSENT,
   type ConsentState,
@@ -65,6 +66,28 @@ export async function listIdsOf(db: Db, contactId: string): Promise<string[]> {
     .orderBy('list_id')
     .execute();
   return rows.map((row) => row.list_id);
+}
+
+/** Each contact's list ids (in id order), for many contacts at once: one query per chunk. */
+export async function listIdsOfEach(
+  db: Db,
+  contactIds: readonly string[],
+): Promise<Map<string, readonly string[]>> {
+  const lists = new Map<string, string[]>();
+  for (const chunk of chunksFor(contactIds, 1, 1)) {
+    const rows = await db
+      .selectFrom('list_members')
+      .select(['contact_id', 'list_id'])
+      .where('contact_id', 'in', chunk)
+      .orderBy('list_id')
+      .execute();
+    for (const row of rows) {
+      const ids = lists.get(row.contact_id);
+      if (ids === undefined) lists.set(row.contact_id, [row.list_id]);
+      else ids.push(row.list_id);
+    }
+  }
+  return lists;
 }
 
 export function consentOf(contact: Contact, lists: readonly string[]): ConsentState {

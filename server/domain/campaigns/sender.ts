@@ -14,6 +14,7 @@ import {
   consentOf,
   conversationSnapshot,
   listIdsOf,
+  listIdsOfEach,
   messageSnapshot,
   newMessageRow,
 } from '../records';
@@ -222,7 +223,7 @@ async function expandBatch(context: ServerContext, campaignId: string): Promise<
       .where('contacts.account_id', '=', campaign.account_id);
     if (last?.last != null) members = members.where('list_members.contact_id', '>', last.last);
     const contacts = await members.orderBy('list_members.contact_id').limit(EXPAND_BATCH).execute();
-    const lists = await listsOf(
+    const lists = await listIdsOfEach(
       trx,
       contacts.map((contact) => contact.id),
     );
@@ -263,24 +264,6 @@ async function expandBatch(context: ServerContext, campaignId: string): Promise<
       ],
     };
   });
-}
-
-/** Each contact's lists, for many contacts at once. */
-async function listsOf(
-  trx: Transaction<Database>,
-  contactIds: readonly string[],
-): Promise<Map<string, string[]>> {
-  const lists = new Map<string, string[]>();
-  for (const chunk of chunksFor(contactIds, 1)) {
-    const rows = await trx
-      .selectFrom('list_members')
-      .select(['contact_id', 'list_id'])
-      .where('contact_id', 'in', chunk)
-      .execute();
-    for (const row of rows)
-      lists.set(row.contact_id, [...(lists.get(row.contact_id) ?? []), row.list_id]);
-  }
-  return lists;
 }
 
 async function sendDue(context: ServerContext, stopped: () => boolean): Promise<void> {

@@ -4,7 +4,7 @@ import { chunksFor } from '../../db/chunks';
 import { forUpdate } from '../../db/locks';
 import type { List } from '../../db/schema';
 import { planConsent, writeConsents } from '../consent';
-import { consentOf, contactSnapshot } from '../records';
+import { consentOf, contactSnapshot, listIdsOfEach } from '../records';
 import { lockAccount, refuse, type Handler, type Scope } from './scope';
 
 /** Lists: renamed by anyone, deleted by supervisors, and cleaned of opted-out members (R11). */
@@ -111,22 +111,11 @@ export const listDelete: Handler<'list.delete'> = async (scope, command) => {
   await scope.trx.deleteFrom('list_members').where('list_id', '=', list.id).execute();
   await scope.trx.deleteFrom('lists').where('id', '=', list.id).execute();
   // The lists each member is still on, for their snapshots.
-  const remaining = new Map<string, string[]>();
+  const remaining = await listIdsOfEach(
+    scope.trx,
+    members.map((member) => member.id),
+  );
   for (const chunk of chunksFor(members, 1, 1)) {
-    const rows = await scope.trx
-      .selectFrom('list_members')
-      .select(['contact_id', 'list_id'])
-      .where(
-        'contact_id',
-        'in',
-        chunk.map((member) => member.id),
-      )
-      .execute();
-    for (const row of rows) {
-      const lists = remaining.get(row.contact_id) ?? [];
-      lists.push(row.list_id);
-      remaining.set(row.contact_id, lists);
-    }
     await scope.trx
       .updateTable('contacts')
       .set({ updated_at: scope.at })
@@ -138,7 +127,7 @@ export const listDelete: Handler<'list.delete'> = async (scope, command) => {
       .execute();
   }
   for (const member of members) {
-    const lists = (remaining.get(member.id) ?? []).sort();
+    const lists = remaining.get(member.id) ?? [];
     scope.changes.push({
       type: 'contact.updated',
       data: contactSnapshot({ ...member, updated_at: scope.at }, lists),
@@ -169,26 +158,13 @@ export const listCleanup: Handler<'list.cleanup'> = async (scope, command) => {
       .orderBy('id'),
   ).execute();
   if (members.length === 0) return ok({ removed: 0 });
-  const memberships = new Map<string, string[]>();
-  for (const chunk of chunksFor(members, 1, 1)) {
-    const rows = await scope.trx
-      .selectFrom('list_members')
-      .select(['contact_id', 'list_id'])
-      .where(
-        'contact_id',
-        'in',
-        chunk.map((member) => member.id),
-      )
-      .execute();
-    for (const row of rows) {
-      const lists = memberships.get(row.contact_id) ?? [];
-      lists.push(row.list_id);
-      memberships.set(row.contact_id, lists);
-    }
-  }
+  const memberships = await listIdsOfEach(
+    scope.trx,
+    members.map((member) => member.id),
+  );
   const writes = [];
   for (const member of members) {
-    const lists = (memberships.get(member.id) ?? []).sort();
+    const lists = memberships.get(member.id) ?? [];
     const outcome = applyConsentEvent(
       consentOf(member, lists),
       { type: 'list-toggle', by: scope.actor, listId: list.id, member: false },
