@@ -3,31 +3,12 @@
  * and a browser context of its own), on one backend: what one does, the
  * others see live, and roles hold.
  */
-import type { Browser, Page } from '@playwright/test';
-import type { PreviewHost } from '../electron/core/preview/previewHost';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/renderer';
-import { addPerson, customerTexts, received, soloUrl } from './support/simulator';
+import { customerTexts, received } from './support/simulator';
 
 const CUSTOMER = '+12015550177';
 const CUSTOMER_SHOWN = /201.*555.*0177/u;
-
-/** A person's own desktop, signed in through the sign-in screen. */
-async function signedIn(
-  browser: Browser,
-  desk: PreviewHost,
-  serverUrl: string,
-  credentials: { readonly email: string; readonly password: string },
-): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(desk.url);
-  await page.getByRole('textbox', { name: 'Server address' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('connection')).toHaveText('Live');
-  return page;
-}
 
 const conversation = (page: Page) =>
   page
@@ -35,23 +16,11 @@ const conversation = (page: Page) =>
     .getByRole('option', { name: CUSTOMER_SHOWN });
 
 test('two agents see each other viewing, typing and replying, live', async ({
-  browser,
   preview,
-  teamDesk,
+  teammate,
 }) => {
-  const server = soloUrl(preview);
-  const dana = await signedIn(
-    browser,
-    await teamDesk(),
-    server,
-    await addPerson(preview, { name: 'Dana', role: 'agent' }),
-  );
-  const sam = await signedIn(
-    browser,
-    await teamDesk(),
-    server,
-    await addPerson(preview, { name: 'Sam', role: 'agent' }),
-  );
+  const dana = await teammate('Dana');
+  const sam = await teammate('Sam');
 
   await customerTexts(preview, CUSTOMER, 'Can I change my delivery address?');
   await conversation(dana).click();
@@ -83,16 +52,10 @@ test('two agents see each other viewing, typing and replying, live', async ({
 });
 
 test('an agent cannot block: the box is disabled, and main refuses the command too', async ({
-  browser,
   preview,
-  teamDesk,
+  teammate,
 }) => {
-  const dana = await signedIn(
-    browser,
-    await teamDesk(),
-    soloUrl(preview),
-    await addPerson(preview, { name: 'Dana', role: 'agent' }),
-  );
+  const dana = await teammate('Dana');
   await customerTexts(preview, CUSTOMER, 'You are the worst');
   await conversation(dana).click();
   const contact = dana.getByRole('complementary', { name: 'Contact' });
@@ -118,17 +81,8 @@ test('an agent cannot block: the box is disabled, and main refuses the command t
   await expect(contact.getByRole('checkbox', { name: 'Blocked' })).not.toBeChecked();
 });
 
-test('an agent cannot open the triggers or settings screens', async ({
-  browser,
-  preview,
-  teamDesk,
-}) => {
-  const dana = await signedIn(
-    browser,
-    await teamDesk(),
-    soloUrl(preview),
-    await addPerson(preview, { name: 'Dana', role: 'agent' }),
-  );
+test('an agent cannot open the triggers or settings screens', async ({ teammate }) => {
+  const dana = await teammate('Dana');
   const nav = dana.getByRole('navigation', { name: 'Inbox' });
   await expect(nav.getByRole('button', { name: 'Lists' })).toBeVisible();
   await expect(nav.getByRole('button', { name: 'Triggers' })).toHaveCount(0);

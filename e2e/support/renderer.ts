@@ -1,9 +1,10 @@
-import { test as base } from '@playwright/test';
+import { expect, test as base, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPreview, type PreviewHost } from '../../electron/core/preview/previewHost';
 import { writeSettings } from '../../electron/core/session';
+import { addPerson, soloUrl } from './simulator';
 
 const RENDERER_ROOT = resolve(import.meta.dirname, '../../out/renderer');
 
@@ -26,12 +27,14 @@ async function openPreview(team: boolean): Promise<PreviewHost> {
  * (`npm run build`) served with the app's CSP, `window.textdesk` carried
  * over the host's WebSocket bridge. `teamDesk()` starts more desktops,
  * signed out, for other people of the team to sign in to the first one's
- * backend.
+ * backend; `teammate(name, role)` adds such a person to the account and
+ * gives their desktop's page, signed in through the sign-in screen.
  */
 export const test = base.extend<{
   preview: PreviewHost;
   appUrl: string;
   teamDesk: () => Promise<PreviewHost>;
+  teammate: (name: string, role?: 'agent' | 'supervisor' | 'admin') => Promise<Page>;
 }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies first.
   preview: async ({}, use) => {
@@ -52,6 +55,20 @@ export const test = base.extend<{
     });
     for (const host of hosts) await host.close();
   },
+  teammate: async ({ browser, preview, teamDesk }, use) => {
+    await use(async (name, role = 'agent') => {
+      const credentials = await addPerson(preview, { name, role });
+      const desk = await teamDesk();
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(desk.url);
+      await page.getByRole('textbox', { name: 'Server address' }).fill(soloUrl(preview));
+      await page.getByRole('textbox', { name: 'Email' }).fill(credentials.email);
+      await page.getByLabel('Password').fill(credentials.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByTestId('connection')).toHaveText('Live');
+      return page;
+    });
+  },
 });
 
-export { expect } from '@playwright/test';
+export { expect };

@@ -1,4 +1,5 @@
 import type { PreviewHost } from '../../electron/core/preview/previewHost';
+import { customerTexts as textFromPhone } from '../../electron/core/testing/coreHarness';
 
 /** The solo backend's phone simulator, as a customer's phone. */
 export function soloUrl(preview: PreviewHost): string {
@@ -8,17 +9,8 @@ export function soloUrl(preview: PreviewHost): string {
 }
 
 /** A customer texts the business number. */
-export async function customerTexts(
-  preview: PreviewHost,
-  from: string,
-  body: string,
-): Promise<void> {
-  const response = await fetch(`${soloUrl(preview)}/simulator/inbound`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from, body }),
-  });
-  if (!response.ok) throw new Error(`The simulator refused the text: ${await response.text()}`);
+export function customerTexts(preview: PreviewHost, from: string, body: string): Promise<void> {
+  return textFromPhone(soloUrl(preview), from, body);
 }
 
 /** What the customer's phone has received from the business, oldest first. */

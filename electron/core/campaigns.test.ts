@@ -14,7 +14,7 @@ import type {
 import type { CampaignSnapshot } from '../../shared/protocol/campaigns';
 import type { Change } from '../../shared/protocol/entities';
 import { ADMIN, startTestApp } from '../../server/testing/app';
-import { startCore, type CoreHarness } from './testing/coreHarness';
+import { customerTexts, startSignedIn, type CoreHarness } from './testing/coreHarness';
 
 const ANN = '+12015550301';
 const BEN = '+12015550302';
@@ -28,25 +28,12 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function texts(serverUrl: string, from: string, body: string): Promise<void> {
-  const response = await fetch(`${serverUrl}/simulator/inbound`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from, body }),
-  });
-  expect(response.status).toBeLessThan(300);
-}
-
-const isLive = (status: { state: string }) => status.state === 'live';
-
 async function signedIn(
   serverUrl: string,
   who: { email: string; password: string },
 ): Promise<CoreHarness> {
-  const desk = await startCore({ team: true });
+  const desk = await startSignedIn(serverUrl, who);
   cleanups.push(() => desk.stop());
-  await desk.value('session.signIn', { serverUrl, ...who });
-  await desk.until('sync.status', isLive);
   return desk;
 }
 
@@ -71,8 +58,8 @@ test('a supervisor’s campaign: the preview matches what the server skips, and 
   });
   expect(response.status).toBe(201);
   // Each customer has texted today, so quiet hours hold nobody whenever the test runs.
-  for (const phone of [ANN, BEN, CY, DI]) await texts(app.server.url, phone, 'Hello');
-  await texts(app.server.url, BEN, 'STOP');
+  for (const phone of [ANN, BEN, CY, DI]) await customerTexts(app.server.url, phone, 'Hello');
+  await customerTexts(app.server.url, BEN, 'STOP');
 
   const admin = await signedIn(app.server.url, ADMIN);
   const dana = await signedIn(app.server.url, AGENT);

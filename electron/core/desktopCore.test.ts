@@ -13,7 +13,13 @@ import type {
 } from '../../shared/ipc';
 import type { Change } from '../../shared/protocol/entities';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
-import { startCore, type CoreHarness } from './testing/coreHarness';
+import {
+  customerTexts,
+  isLive,
+  startCore,
+  startSignedIn,
+  type CoreHarness,
+} from './testing/coreHarness';
 import { cuttableLink, type CuttableLink } from './testing/cuttableLink';
 
 const CUSTOMER = '+12015550142';
@@ -23,16 +29,6 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function texts(serverUrl: string, from: string, body: string, id?: string): Promise<void> {
-  const response = await fetch(`${serverUrl}/simulator/inbound`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from, body, ...(id !== undefined && { id }) }),
-  });
-  expect(response.status).toBeLessThan(300);
-}
-
-const isLive = (status: { state: string }) => status.state === 'live';
 const hasMessage = (body: string) => (changes: readonly Change[]) =>
   changes.some((change) => change.type === 'message.created' && change.data.body === body);
 
@@ -66,7 +62,7 @@ describe('solo mode', () => {
     if (solo === null) throw new Error('no solo backend');
     await desk.until('sync.status', isLive);
 
-    await texts(solo.url, CUSTOMER, 'Is my order ready?');
+    await customerTexts(solo.url, CUSTOMER, 'Is my order ready?');
     await desk.until('data.changed', hasMessage('Is my order ready?'));
     const page = await desk.value<ConversationPage>('inbox.conversations', { filter: 'open' });
     expect(page.rows).toHaveLength(1);
@@ -110,7 +106,11 @@ describe('team mode', () => {
     cleanups.push(() => app.close());
     // 1,200 texts from 300 numbers before the desktop ever connects: two pages and more.
     for (let i = 0; i < 1200; i++) {
-      await texts(app.server.url, `+1201555${String(1000 + (i % 300))}`, `text ${String(i)}`);
+      await customerTexts(
+        app.server.url,
+        `+1201555${String(1000 + (i % 300))}`,
+        `text ${String(i)}`,
+      );
     }
     const desk = await startCore({ team: true });
     cleanups.push(() => desk.stop());
@@ -131,7 +131,7 @@ describe('team mode', () => {
     // Texts replayed by the catch-up are history, not news: no notification for each.
     expect(desk.notifications).toEqual([]);
 
-    await texts(app.server.url, CUSTOMER, 'Hello from a new number');
+    await customerTexts(app.server.url, CUSTOMER, 'Hello from a new number');
     await desk.until('data.changed', hasMessage('Hello from a new number'));
     expect((await desk.value<InboxCounts>('inbox.counts')).open).toBe(301);
     await desk.untilNotified((note) => note.body === 'Hello from a new number');
@@ -167,7 +167,7 @@ describe('team mode', () => {
 
   test('a text written offline is kept, then sent exactly once when the connection is back', async () => {
     const { app, link, desk } = await team();
-    await texts(app.server.url, CUSTOMER, 'Can I move my booking?');
+    await customerTexts(app.server.url, CUSTOMER, 'Can I move my booking?');
     await desk.until('data.changed', hasMessage('Can I move my booking?'));
     const [row] = (await desk.value<ConversationPage>('inbox.conversations', {})).rows;
     const conversationId = row?.id ?? '';
@@ -194,7 +194,7 @@ describe('team mode', () => {
 
   test('a command whose answer is lost is sent again, and the server does it once', async () => {
     const { app, link, desk } = await team();
-    await texts(app.server.url, CUSTOMER, 'Are you open Sunday?');
+    await customerTexts(app.server.url, CUSTOMER, 'Are you open Sunday?');
     await desk.until('data.changed', hasMessage('Are you open Sunday?'));
     const [row] = (await desk.value<ConversationPage>('inbox.conversations', {})).rows;
     // The connection drops the moment the command has left, before any answer.
@@ -218,7 +218,7 @@ describe('team mode', () => {
 
   test('a text queued offline is cancelled, with the reason, when STOP arrived meanwhile', async () => {
     const { app, link, desk } = await team();
-    await texts(app.server.url, CUSTOMER, 'What time tomorrow?');
+    await customerTexts(app.server.url, CUSTOMER, 'What time tomorrow?');
     await desk.until('data.changed', hasMessage('What time tomorrow?'));
     const [row] = (await desk.value<ConversationPage>('inbox.conversations', {})).rows;
     const conversationId = row?.id ?? '';
@@ -228,7 +228,7 @@ describe('team mode', () => {
     await desk.value('commands.run', {
       command: { type: 'message.send', conversationId, body: 'Tomorrow at 9!' },
     });
-    await texts(app.server.url, CUSTOMER, 'STOP');
+    await customerTexts(app.server.url, CUSTOMER, 'STOP');
     link.restore();
 
     const cancelled = await desk.until('outbox.cancelled', () => true);
@@ -247,7 +247,7 @@ describe('team mode', () => {
 
   test('the gate and the roles refuse on the desktop, before anything leaves', async () => {
     const { app, desk } = await team();
-    await texts(app.server.url, CUSTOMER, 'Call me');
+    await customerTexts(app.server.url, CUSTOMER, 'Call me');
     await desk.until('data.changed', hasMessage('Call me'));
     const [row] = (await desk.value<ConversationPage>('inbox.conversations', {})).rows;
     const contactId = row?.contactId ?? '';
@@ -287,15 +287,12 @@ describe('team mode', () => {
       }),
     });
     expect(response.status).toBe(201);
-    await texts(app.server.url, CUSTOMER, 'hi');
-    const desk = await startCore({ team: true });
-    cleanups.push(() => desk.stop());
-    await desk.value('session.signIn', {
-      serverUrl: app.server.url,
+    await customerTexts(app.server.url, CUSTOMER, 'hi');
+    const desk = await startSignedIn(app.server.url, {
       email: 'agent@acme.test',
       password: 'a long agent password',
     });
-    await desk.until('sync.status', isLive);
+    cleanups.push(() => desk.stop());
     const [row] = (await desk.value<ConversationPage>('inbox.conversations', {})).rows;
     expect(
       await desk.call('commands.run', {
@@ -339,10 +336,8 @@ describe('the account', () => {
     expect(response.status).toBe(201);
     const desks: CoreHarness[] = [];
     for (const who of [ADMIN, agent]) {
-      const desk = await startCore({ team: true });
+      const desk = await startSignedIn(app.server.url, who);
       cleanups.push(() => desk.stop());
-      await desk.value('session.signIn', { serverUrl: app.server.url, ...who });
-      await desk.until('sync.status', isLive);
       desks.push(desk);
     }
     const [admin, dana] = desks as [CoreHarness, CoreHarness];

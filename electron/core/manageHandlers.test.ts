@@ -8,16 +8,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import type {
-  AccountView,
-  MemberPage,
-  OptOutReport,
-  SessionView,
-  WebhookView,
-} from '../../shared/ipc';
+import type { AccountView, MemberPage, OptOutReport, WebhookView } from '../../shared/ipc';
 import type { Change } from '../../shared/protocol/entities';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
-import { startCore, type CoreHarness } from './testing/coreHarness';
+import { customerTexts, startSignedIn, type CoreHarness } from './testing/coreHarness';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -25,26 +19,13 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function texts(serverUrl: string, from: string, body: string): Promise<void> {
-  const response = await fetch(`${serverUrl}/simulator/inbound`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from, body }),
-  });
-  expect(response.status).toBeLessThan(300);
-}
-
-const isLive = (status: { state: string }) => status.state === 'live';
-
 /** A desktop signed in to the app's server as someone. */
 async function desktop(
   app: TestApp,
   credentials: { email: string; password: string },
 ): Promise<CoreHarness> {
-  const desk = await startCore({ team: true });
+  const desk = await startSignedIn(app.server.url, credentials);
   cleanups.push(() => desk.stop());
-  await desk.value<SessionView>('session.signIn', { serverUrl: app.server.url, ...credentials });
-  await desk.until('sync.status', isLive);
   return desk;
 }
 
@@ -70,7 +51,7 @@ async function team(customers: readonly (readonly [phone: string, name: string])
   const ids = new Map<string, string>();
   for (const [phone, name] of customers) {
     const arrived = stored(admin, (c) => c.type === 'contact.updated' && c.data.phone === phone);
-    await texts(app.server.url, phone, 'Hello');
+    await customerTexts(app.server.url, phone, 'Hello');
     const change = (await arrived).find(
       (c) => c.type === 'contact.updated' && c.data.phone === phone,
     );
@@ -153,7 +134,7 @@ describe('lists on the desktop', () => {
       ['+12015550113', 'Stopped'],
     ]);
     const stopped = stored(admin, (c) => c.type === 'contact.updated' && !c.data.optedIn);
-    await texts(app.server.url, '+12015550113', 'STOP');
+    await customerTexts(app.server.url, '+12015550113', 'STOP');
     await stopped;
 
     const exported = await admin.value<{ filename: string; csv: string }>('lists.exportCsv', {
@@ -256,7 +237,7 @@ describe('the opt-out report', () => {
         admin,
         (c) => c.type === 'contact.updated' && c.data.phone === phone && !c.data.optedIn,
       );
-      if (phone.endsWith('1')) await texts(app.server.url, phone, 'STOP');
+      if (phone.endsWith('1')) await customerTexts(app.server.url, phone, 'STOP');
       else
         await run(admin, {
           type: 'contact.optOut',
@@ -333,7 +314,7 @@ describe('the opt-out webhook', () => {
     expect(set.secretHint).toBe(`…${secret.slice(-4)}`);
 
     const arrived = once(crm.server, 'received');
-    await texts(app.server.url, '+12015550141', 'STOP');
+    await customerTexts(app.server.url, '+12015550141', 'STOP');
     await arrived;
     await app.server.webhooks.idle();
     const read = await admin.value<WebhookView>('admin.webhook');

@@ -4,11 +4,11 @@
  * of another account hearing nothing.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { IpcEventPayload, PresencePerson, SessionView } from '../../shared/ipc';
+import type { IpcEventPayload, PresencePerson } from '../../shared/ipc';
 import type { Presence } from '../../shared/protocol/sync';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
 import { PresenceRoster } from './presence';
-import { startCore, type CoreHarness } from './testing/coreHarness';
+import { customerTexts, startCore, startSignedIn, type CoreHarness } from './testing/coreHarness';
 import { cuttableLink } from './testing/cuttableLink';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -126,13 +126,12 @@ describe('desktops of one account', () => {
     who: { email: string; password: string },
     typingExpiresMs?: number,
   ): Promise<CoreHarness> {
-    const desk = await startCore({
-      team: true,
-      ...(typingExpiresMs !== undefined && { typingExpiresMs }),
-    });
+    const desk = await startSignedIn(
+      serverUrl,
+      who,
+      typingExpiresMs === undefined ? {} : { typingExpiresMs },
+    );
     cleanups.push(() => desk.stop());
-    await desk.value<SessionView>('session.signIn', { serverUrl, ...who });
-    await desk.until('sync.status', (status) => status.state === 'live');
     return desk;
   }
 
@@ -226,12 +225,7 @@ describe('desktops of one account', () => {
     await adminHears;
 
     // The other account heard none of it: a text of its own, sent after, has reached it.
-    const response = await fetch(`${app.server.url}/simulator/inbound`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ from: '+12015550142', to: OTHER_NUMBER, body: 'Hi other shop' }),
-    });
-    expect(response.status).toBe(200);
+    await customerTexts(app.server.url, '+12015550142', 'Hi other shop', { to: OTHER_NUMBER });
     await outsider.until('data.changed', (changes) =>
       changes.some(
         (change) => change.type === 'message.created' && change.data.body === 'Hi other shop',

@@ -117,3 +117,44 @@ export async function startCore(
   };
   return harness;
 }
+
+export const isLive = (status: { readonly state: string }): boolean => status.state === 'live';
+
+/**
+ * A team-mode desktop signed in to `serverUrl` as `who`, caught up and
+ * live. The caller stops it.
+ */
+export async function startSignedIn(
+  serverUrl: string,
+  who: { readonly email: string; readonly password: string },
+  options: { readonly typingExpiresMs?: number } = {},
+): Promise<CoreHarness> {
+  const desk = await startCore({ ...options, team: true });
+  try {
+    await desk.value('session.signIn', { serverUrl, ...who });
+    await desk.until('sync.status', isLive);
+    return desk;
+  } catch (error) {
+    await desk.stop();
+    throw error;
+  }
+}
+
+/** A customer texts the business (its first number, or `to`) through the server's phone simulator. */
+export async function customerTexts(
+  serverUrl: string,
+  from: string,
+  body: string,
+  fields: { readonly id?: string; readonly to?: string } = {},
+): Promise<void> {
+  const response = await fetch(`${serverUrl}/simulator/inbound`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ from, body, ...fields }),
+  });
+  if (!response.ok) {
+    throw new Error(
+      `The simulator refused the text (${String(response.status)}): ${await response.text()}`,
+    );
+  }
+}
