@@ -1,3 +1,4 @@
+import { describeOptOut, type OptOutRecord } from '../../shared/consent';
 import { formatPhone, isCountryCode } from '../../shared/phone';
 
 /** What the screens show for times, names and numbers. */
@@ -27,6 +28,14 @@ export function displayName(
   country: string | null,
 ): string {
   return row.name.trim() === '' ? displayPhone(row.phone, country) : row.name;
+}
+
+/** The agent's own time zone: dates in reasons ("replied STOP on 23 Nov 2026") are theirs. */
+export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** "Opted out: replied STOP on 23 Nov 2026", as the send gate says it. */
+export function optedOutText(optOut: OptOutRecord): string {
+  return `Opted out: ${describeOptOut(optOut, { timeZone: LOCAL_ZONE })}`;
 }
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });

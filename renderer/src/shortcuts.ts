@@ -41,10 +41,8 @@ export function useShortcuts(actions: { readonly help: () => void }): void {
         const id = ids[Math.min(Math.max(at + step, 0), ids.length - 1)];
         if (id !== undefined) void state.openConversation(id);
       };
-      const act = (command: Parameters<typeof state.run>[0]) => {
-        void state.run(command).then((refusal) => {
-          if (refusal !== null) state.notify('error', refusal);
-        });
+      const act = (command: Parameters<typeof state.act>[0]) => {
+        void state.act(command);
       };
       switch (event.key) {
         case 'j':

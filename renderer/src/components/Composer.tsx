@@ -2,7 +2,7 @@ import { type KeyboardEvent, type SubmitEvent, useRef, useState } from 'react';
 import { sendGate } from '../../../shared/consent';
 import { countSegments } from '../../../shared/sms/segments';
 import { textdesk } from '../api';
-import { secondsAgo } from '../format';
+import { LOCAL_ZONE, secondsAgo } from '../format';
 import { useStore } from '../store';
 import { TemplatePicker } from './TemplatePicker';
 
@@ -12,9 +12,6 @@ const RECENT_REPLY_MS = 30_000;
 const TYPING_REFRESH_MS = 3000;
 
 type Mode = 'reply' | 'note';
-
-/** Dates in refusals ("replied STOP on 23 Nov 2026") in the agent's own zone. */
-const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function SegmentCounter(props: { readonly text: string }) {
   const count = countSegments(props.text);

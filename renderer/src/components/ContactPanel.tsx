@@ -1,7 +1,6 @@
 import { type SubmitEvent, useState } from 'react';
-import { describeOptOut } from '../../../shared/consent';
 import type { ConsentEntrySnapshot } from '../../../shared/protocol/entities';
-import { displayPhone, fullTime } from '../format';
+import { displayPhone, fullTime, optedOutText } from '../format';
 import { useStore } from '../store';
 import { selectCountry, selectIsSupervisor } from '../store/sessionSlice';
 import { Dialog } from './Dialog';
@@ -51,16 +50,11 @@ function actorName(actor: unknown): string | null {
 }
 
 function NameField(props: { readonly contactId: string; readonly name: string }) {
-  const run = useStore((state) => state.run);
-  const notify = useStore((state) => state.notify);
+  const act = useStore((state) => state.act);
   const [name, setName] = useState(props.name);
   const save = () => {
     if (name.trim() === props.name) return;
-    void run({ type: 'contact.update', contactId: props.contactId, name: name.trim() }).then(
-      (refusal) => {
-        if (refusal !== null) notify('error', refusal);
-      },
-    );
+    void act({ type: 'contact.update', contactId: props.contactId, name: name.trim() });
   };
   return (
     <label className="field">
@@ -175,18 +169,13 @@ export function ContactPanel() {
   const lists = useStore((state) => state.account?.lists);
   const supervisor = useStore(selectIsSupervisor);
   const country = useStore(selectCountry);
-  const run = useStore((state) => state.run);
-  const notify = useStore((state) => state.notify);
+  const act = useStore((state) => state.act);
   const [asking, setAsking] = useState<'opt-in' | 'block' | null>(null);
 
   if (view === null) return <aside className="contact-panel" aria-label="Contact" />;
   const { contact, history } = view;
   const phone = displayPhone(contact.phone, country);
   const listName = (id: string) => lists?.find((list) => list.id === id)?.name ?? 'a list';
-  const act = async (command: Parameters<typeof run>[0]) => {
-    const refusal = await run(command);
-    if (refusal !== null) notify('error', refusal);
-  };
 
   return (
     <aside className="contact-panel" aria-label="Contact">
@@ -222,7 +211,7 @@ export function ContactPanel() {
             : contact.optedIn
               ? 'May be texted.'
               : contact.optOut !== null
-                ? `Opted out: ${describeOptOut(contact.optOut, { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone })}`
+                ? optedOutText(contact.optOut)
                 : 'Opted out.'}
         </p>
         <label className="check">

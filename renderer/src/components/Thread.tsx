@@ -29,15 +29,10 @@ function Header(props: { readonly conversationId: string }) {
   const users = useStore((state) => state.account?.users);
   const me = useStore((state) => state.session?.user?.id);
   const country = useStore(selectCountry);
-  const run = useStore((state) => state.run);
-  const notify = useStore((state) => state.notify);
+  const act = useStore((state) => state.act);
   const who = contact ?? row;
   if (who === undefined) return <header className="thread-header" />;
   const name = displayName(who, country);
-  const act = async (command: Parameters<typeof run>[0]) => {
-    const refusal = await run(command);
-    if (refusal !== null) notify('error', refusal);
-  };
   const status = row?.status;
   return (
     <header className="thread-header">
@@ -102,8 +97,7 @@ function Header(props: { readonly conversationId: string }) {
 /** The open conversation: who, the messages, and the composer. */
 export function Thread(props: { readonly onShowContact: () => void }) {
   const conversationId = useStore((state) => state.selectedId);
-  const run = useStore((state) => state.run);
-  const notify = useStore((state) => state.notify);
+  const act = useStore((state) => state.act);
   if (conversationId === null) {
     return (
       <section className="thread thread-empty" aria-label="Conversation">
@@ -112,9 +106,7 @@ export function Thread(props: { readonly onShowContact: () => void }) {
     );
   }
   const review = (message: MessageView, optOut: boolean) => {
-    void run({ type: 'message.reviewOptOut', messageId: message.id, optOut }).then((refusal) => {
-      if (refusal !== null) notify('error', refusal);
-    });
+    void act({ type: 'message.reviewOptOut', messageId: message.id, optOut });
   };
   return (
     <section className="thread" aria-label="Conversation">

@@ -31,6 +31,12 @@ export interface ThreadSlice {
    * or queued for when the connection is back.
    */
   run: (command: Command) => Promise<string | null>;
+  /**
+   * The same, for actions with no form to show a refusal in: the refusal
+   * becomes a notice, and `done` one too when it worked. Answers null when
+   * refused, else `{ value }`: the server's answer, undefined while queued.
+   */
+  act: (command: Command, done?: string) => Promise<{ readonly value: unknown } | null>;
   /** Marks the open conversation read, if it has unread texts. */
   markRead: () => void;
 }
@@ -111,6 +117,19 @@ export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set,
       get().notify('info', 'Offline: saved, and sent when the connection is back.');
     }
     return null;
+  },
+  act: async (command, done) => {
+    const result = await textdesk().commands.run({ command });
+    if (!result.ok) {
+      get().notify('error', result.error.message);
+      return null;
+    }
+    if (result.value.state === 'queued') {
+      get().notify('info', 'Offline: saved, and sent when the connection is back.');
+      return { value: undefined };
+    }
+    if (done !== undefined) get().notify('info', done);
+    return { value: result.value.value };
   },
   markRead: () => {
     const { selectedId, conversation } = get();

@@ -1,11 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type SubmitEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { describeOptOut } from '../../../../shared/consent';
 import type { IpcOutput } from '../../../../shared/ipc';
-import type { Command } from '../../../../shared/protocol/commands';
 import { textdesk } from '../../api';
 import { download } from '../../download';
-import { displayPhone } from '../../format';
+import { displayPhone, optedOutText } from '../../format';
 import { useStore } from '../../store';
 import { selectCountry, selectIsSupervisor } from '../../store/sessionSlice';
 import { NavButton } from '../NavButton';
@@ -17,36 +15,16 @@ type Member = Members['rows'][number];
 type Selected = { readonly kind: 'list'; readonly id: string } | { readonly kind: 'opt-out' };
 
 const ROW_HEIGHT = 44;
-const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-/** Runs a command; answers its value, or shows the refusal and answers null. */
-function useCommand() {
-  const notify = useStore((state) => state.notify);
-  return useCallback(
-    async (command: Command): Promise<unknown> => {
-      const result = await textdesk().commands.run({ command });
-      if (!result.ok) {
-        notify('error', result.error.message);
-        return null;
-      }
-      return result.value.state === 'done' ? result.value.value : null;
-    },
-    [notify],
-  );
-}
-
 function consentText(member: Member): string {
   if (member.blocked) return 'Blocked';
   if (member.optedIn) return 'Opted in';
-  return member.optOut === null
-    ? 'Opted out'
-    : `Opted out: ${describeOptOut(member.optOut, { timeZone: LOCAL_ZONE })}`;
+  return member.optOut === null ? 'Opted out' : optedOutText(member.optOut);
 }
 
 /** The members, virtualized: a list may hold tens of thousands. */
 function MemberTable(props: { readonly selected: Selected; readonly version: number }) {
   const country = useStore(selectCountry);
-  const run = useCommand();
+  const act = useStore((state) => state.act);
   const [page, setPage] = useState<Members>({ rows: [], next: null, total: 0 });
   const [loading, setLoading] = useState(false);
   const parent = useRef<HTMLDivElement>(null);
@@ -127,7 +105,7 @@ function MemberTable(props: { readonly selected: Selected; readonly version: num
                       aria-label={`On the list: ${member.name === '' ? member.phone : member.name}`}
                       defaultChecked
                       onChange={(event) =>
-                        void run({
+                        void act({
                           type: 'contact.lists',
                           contactId: member.contactId,
                           listId,
@@ -147,12 +125,12 @@ function MemberTable(props: { readonly selected: Selected; readonly version: num
 }
 
 function NewList(props: { readonly onCreated: (id: string) => void }) {
-  const run = useCommand();
+  const act = useStore((state) => state.act);
   const [name, setName] = useState('');
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void run({ type: 'list.create', name: name.trim() }).then((value) => {
-      const list = (value as { list?: { id: string } } | null)?.list;
+    void act({ type: 'list.create', name: name.trim() }).then((result) => {
+      const list = (result?.value as { list?: { id: string } } | undefined)?.list;
       if (list !== undefined) {
         setName('');
         props.onCreated(list.id);
@@ -184,7 +162,7 @@ export function ListsScreen() {
   const counts = useStore((state) => state.counts);
   const supervisor = useStore(selectIsSupervisor);
   const notify = useStore((state) => state.notify);
-  const run = useCommand();
+  const act = useStore((state) => state.act);
   const [selected, setSelected] = useState<Selected | null>(null);
   const [importing, setImporting] = useState<ImportTarget | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
@@ -205,9 +183,8 @@ export function ListsScreen() {
 
   const cleanUp = async () => {
     if (list === undefined) return;
-    const value = (await run({ type: 'list.cleanup', listId: list.id })) as {
-      removed?: number;
-    } | null;
+    const value = (await act({ type: 'list.cleanup', listId: list.id }))?.value as
+      { removed?: number } | undefined;
     if (value?.removed !== undefined) {
       notify(
         'info',
@@ -255,9 +232,9 @@ export function ListsScreen() {
                 className="rename"
                 onSubmit={(event) => {
                   event.preventDefault();
-                  void run({ type: 'list.rename', listId: list.id, name: renaming.trim() }).then(
-                    (value) => {
-                      if (value !== null) setRenaming(null);
+                  void act({ type: 'list.rename', listId: list.id, name: renaming.trim() }).then(
+                    (result) => {
+                      if (result !== null) setRenaming(null);
                     },
                   );
                 }}
@@ -314,8 +291,8 @@ export function ListsScreen() {
                       type="button"
                       className="button small danger"
                       onClick={() =>
-                        void run({ type: 'list.delete', listId: list.id }).then((value) => {
-                          if (value !== null) setSelected(null);
+                        void act({ type: 'list.delete', listId: list.id }).then((result) => {
+                          if (result !== null) setSelected(null);
                         })
                       }
                     >

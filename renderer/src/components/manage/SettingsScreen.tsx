@@ -1,7 +1,6 @@
-import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import type { IpcOutput } from '../../../../shared/ipc';
 import { isCountryCode } from '../../../../shared/phone';
-import type { Command } from '../../../../shared/protocol/commands';
 import { textdesk } from '../../api';
 import { displayPhone, fullTime } from '../../format';
 import { useStore } from '../../store';
@@ -11,35 +10,20 @@ import { CountrySelect, TextField } from '../fields';
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
 const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
 
-/** Runs a command; answers true when done (or queued), else shows the refusal. */
-function useRun() {
-  const notify = useStore((state) => state.notify);
-  return useCallback(
-    async (command: Command, done?: string): Promise<boolean> => {
-      const result = await textdesk().commands.run({ command });
-      if (!result.ok) {
-        notify('error', result.error.message);
-        return false;
-      }
-      if (done !== undefined) notify('info', done);
-      return true;
-    },
-    [notify],
-  );
-}
-
 function People() {
   const users = useStore((state) => state.account?.users) ?? [];
   const me = useStore((state) => state.session?.user?.id);
-  const run = useRun();
+  const act = useStore((state) => state.act);
   const empty = { name: '', email: '', role: 'agent' as (typeof ROLES)[number], password: '' };
   const [person, setPerson] = useState(empty);
 
   const add = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void run({ type: 'user.create', ...person }, `${person.name} can now sign in.`).then((ok) => {
-      if (ok) setPerson(empty);
-    });
+    void act({ type: 'user.create', ...person }, `${person.name} can now sign in.`).then(
+      (result) => {
+        if (result !== null) setPerson(empty);
+      },
+    );
   };
 
   return (
@@ -67,7 +51,7 @@ function People() {
                   aria-label={`Role of ${user.name}`}
                   value={user.role}
                   onChange={(event) =>
-                    void run({
+                    void act({
                       type: 'user.update',
                       userId: user.id,
                       role: event.target.value as (typeof ROLES)[number],
@@ -87,7 +71,7 @@ function People() {
                     type="checkbox"
                     checked={!user.disabled}
                     onChange={(event) =>
-                      void run({
+                      void act({
                         type: 'user.update',
                         userId: user.id,
                         disabled: !event.target.checked,
@@ -159,7 +143,7 @@ function People() {
 function Account() {
   const profile = useStore((state) => state.account?.profile ?? null);
   const country = useStore(selectCountry);
-  const run = useRun();
+  const act = useStore((state) => state.act);
   const [businessName, setBusinessName] = useState(profile?.businessName ?? '');
   const [defaultCountry, setDefaultCountry] = useState(profile?.defaultCountry ?? 'US');
   const [timeZone, setTimeZone] = useState(profile?.timeZone ?? '');
@@ -167,7 +151,7 @@ function Account() {
 
   const save = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void run(
+    void act(
       {
         type: 'account.update',
         businessName: businessName.trim(),
@@ -236,9 +220,9 @@ function Account() {
         className="row-form"
         onSubmit={(event) => {
           event.preventDefault();
-          void run({ type: 'businessNumber.add', phone: number.trim() }, 'Number added.').then(
-            (ok) => {
-              if (ok) setNumber('');
+          void act({ type: 'businessNumber.add', phone: number.trim() }, 'Number added.').then(
+            (result) => {
+              if (result !== null) setNumber('');
             },
           );
         }}
