@@ -1,6 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Change, PendingChange } from '../../shared/protocol/entities';
+import { chunksFor } from '../db/chunks';
 import type { Database } from '../db/schema';
+
+/** Values bound per change_log row. */
+const LOG_COLUMNS = 6;
 
 /**
  * Appends changes to the account's log, in the caller's transaction, and
@@ -23,19 +27,18 @@ export async function appendChanges(
     .executeTakeFirstOrThrow();
   const first = last - changes.length + 1;
   const logged: Change[] = changes.map((change, index) => ({ ...change, seq: first + index, at }));
-  await trx
-    .insertInto('change_log')
-    .values(
-      logged.map((change) => ({
-        account_id: accountId,
-        seq: change.seq,
-        at,
-        type: change.type,
-        entity_id: entityIdOf(change),
-        data: JSON.stringify(change.data),
-      })),
-    )
-    .execute();
+  const rows = logged.map((change) => ({
+    account_id: accountId,
+    seq: change.seq,
+    at,
+    type: change.type,
+    entity_id: entityIdOf(change),
+    data: JSON.stringify(change.data),
+  }));
+  // A large import logs tens of thousands of changes: more values than one statement may bind.
+  for (const chunk of chunksFor(rows, LOG_COLUMNS)) {
+    await trx.insertInto('change_log').values(chunk).execute();
+  }
   return logged;
 }
 
