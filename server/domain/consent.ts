@@ -4,7 +4,7 @@ import type { ConsentEntrySnapshot, PendingChange } from '../../shared/protocol/
 import { chunksFor } from '../db/chunks';
 import { timeOrderedId } from '../db/ids';
 import type { Contact, Database } from '../db/schema';
-import { contactSnapshot } from './records';
+import { CONTACT_COLUMNS, contactSnapshot } from './records';
 
 /**
  * What the consent engine decided for one contact, worked out before anything
@@ -104,7 +104,7 @@ export async function writeConsents(
   // ever updates; it lets one statement give each contact its own values, and
   // sets the consent columns alone, leaving a name edited meanwhile as it is.
   const contacts = new Map(changed.map((write) => [write.contact.id, write.contact]));
-  for (const rows of chunksFor([...contacts.values()], 9)) {
+  for (const rows of chunksFor([...contacts.values()], CONTACT_COLUMNS)) {
     await trx
       .insertInto('contacts')
       .values(rows)

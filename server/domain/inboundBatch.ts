@@ -9,11 +9,13 @@ import { appendChanges } from './changes';
 import { planConsent, writeConsents, type ConsentWrite } from './consent';
 import type { InboundText, Ingested } from './ingest';
 import {
+  CONTACT_COLUMNS,
   consentOf,
   contactSnapshot,
   conversationSnapshot,
   messageSnapshot,
   listIdsOfEach,
+  MESSAGE_COLUMNS,
   newContactRow,
   newMessageRow,
   triggerRulesOf,
@@ -89,8 +91,6 @@ const threadKey = (contactId: string, businessNumberId: string) =>
   `${contactId}\n${businessNumberId}`;
 
 /** Columns of the rows written in many-row statements, to keep under the bound-value limit. */
-const MESSAGE_COLUMNS = 15;
-const CONTACT_COLUMNS = 9;
 const CONVERSATION_COLUMNS = 8;
 const CHANGE_LOG_COLUMNS = 6;
 

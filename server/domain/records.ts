@@ -36,6 +36,11 @@ export const newContactRow = (row: NewRow, phone: string, name = ''): Contact =>
   updated_at: row.at,
 });
 
+/** Values bound per contact row, to cut many-row statements to fit (see chunksFor). */
+export const CONTACT_COLUMNS = Object.keys(
+  newContactRow({ id: '', accountId: '', at: '' }, ''),
+).length;
+
 /** A message row with the defaults every new message has. */
 export const newMessageRow = (
   row: NewRow,
@@ -57,6 +62,15 @@ export const newMessageRow = (
   updated_at: row.at,
   ...fields,
 });
+
+/** Values bound per message row (see CONTACT_COLUMNS). */
+export const MESSAGE_COLUMNS = Object.keys(
+  newMessageRow({ id: '', accountId: '', at: '' }, '', {
+    direction: 'inbound',
+    body: '',
+    status: 'received',
+  }),
+).length;
 
 export async function listIdsOf(db: Db, contactId: string): Promise<string[]> {
   const rows = await db

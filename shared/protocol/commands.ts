@@ -311,6 +311,11 @@ export const CommandSchema = z.discriminatedUnion('type', [
     optOutList: z.boolean().optional(),
     /** The country of numbers written without a country code; the account's when left out. */
     defaultCountry: country.optional(),
+    /**
+     * A known contact takes the file's name only when they have none, unless
+     * this is set: then a name in the file replaces theirs.
+     */
+    overwriteNames: z.boolean().optional(),
   }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
@@ -410,8 +415,15 @@ const KeywordProblemSchema = z.object({
 export const ImportReportSchema = z.object({
   created: z.number(),
   updated: z.number(),
-  /** Rows kept opted out although the file said opted in (R11). */
+  /**
+   * Lines of rows whose contact was opted out or blocked before the import
+   * and stays so, whatever the file said (R11: an import never opts back in).
+   */
   keptOptedOut: z.array(z.number()),
+  /** Contacts this import opted out: into the Opt-Out List, or "no" in the opted-in column. */
+  optedOut: z.number(),
+  /** Known contacts who kept their own name over the file's (no `overwriteNames`). */
+  namesKept: z.number(),
   errors: z.array(z.object({ line: z.number(), message: z.string() })),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
