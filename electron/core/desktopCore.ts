@@ -455,8 +455,10 @@ export class DesktopCore {
         if (notAllowed !== null) throw new Refusal('not-allowed', notAllowed);
         const refusal = await this.#gate(cache, command);
         if (refusal !== null) throw new Refusal(refusal.code, refusal.message, refusal.problems);
-        // A new person's password is never written to this computer's disk.
-        if (command.type === 'user.create') return sendWithoutOutbox(sync, command);
+        // A new person's password is never written to this computer's disk, nor an import queued.
+        if (command.type === 'user.create' || command.type === 'contacts.import') {
+          return sendWithoutOutbox(sync, command);
+        }
         const outcome = await outbox.submit(command);
         if (outcome.state === 'refused') {
           const error = outcome.error as Failure & {

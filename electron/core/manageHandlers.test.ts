@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { AccountView, MemberPage, OptOutReport, WebhookView } from '../../shared/ipc';
 import type { Change } from '../../shared/protocol/entities';
+import { openContactsFile, peopleOf } from '../../shared/contacts/contactsFile';
+import { planImport } from '../../shared/contacts/importPlan';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
 import { customerTexts, startSignedIn, type CoreHarness } from './testing/coreHarness';
 
@@ -127,7 +129,7 @@ describe('lists on the desktop', () => {
     expect((await agent.value<MemberPage>('lists.optedOut', {})).total).toBe(0);
   });
 
-  test('Remove opted-out says how many it took off, and exports neutralise formulas and numbers', async () => {
+  test('Remove opted-out says how many it took off; exports are Google CSV and vCard, formulas neutralised, and read back as the same people', async () => {
     const { app, admin, listId } = await team([
       ['+12015550111', '=HYPERLINK("http://evil.example","Click")'],
       ['+12015550112', 'Lee, Ann'],
@@ -142,14 +144,43 @@ describe('lists on the desktop', () => {
     });
     expect(exported.filename).toMatch(/^textdesk-patients-\d{4}-\d{2}-\d{2}\.csv$/u);
     const lines = exported.csv.split('\r\n');
-    expect(lines[0]).toBe('phone,name,opted_in,blocked,opted_out_at,opt_out_source,lists');
+    // Google Contacts' own titles, the consent beside them.
+    expect(lines[0]).toBe(
+      'First Name,Last Name,Phone 1 - Label,Phone 1 - Value,Labels,Notes,Opted In,Blocked,Opted Out At,Opt-Out Source',
+    );
     expect(lines).toContain(
-      `'+12015550111,"'=HYPERLINK(""http://evil.example"",""Click"")",yes,no,,,Patients`,
+      `"'=HYPERLINK(""http://evil.example"",""Click"")",,Mobile,+12015550111,Patients,Textdesk: opted in.,yes,no,,`,
     );
-    expect(lines).toContain(`'+12015550112,"Lee, Ann",yes,no,,,Patients`);
+    expect(lines).toContain(`"Lee,",Ann,Mobile,+12015550112,Patients,Textdesk: opted in.,yes,no,,`);
     expect(lines.find((line) => line.includes('Stopped'))).toMatch(
-      /^'\+12015550113,Stopped,no,no,\d{4}-[^,]+Z,keyword,Patients$/u,
+      /^Stopped,,Mobile,\+12015550113,Patients,Textdesk: opted out on \d{4}-\d{2}-\d{2} \(keyword\); do not text\.,no,no,\d{4}-[^,]+Z,keyword$/u,
     );
+    // Read back by Textdesk's own import: the same people, named and numbered as before.
+    const file = openContactsFile(new TextEncoder().encode(exported.csv), exported.filename);
+    const { people, problems } = peopleOf(file);
+    expect(
+      planImport(people, problems, 'US').rows.map((row) => [row.name, row.phone, row.optedIn]),
+    ).toEqual([
+      ['=HYPERLINK("http://evil.example","Click")', '+12015550111', true],
+      ['Lee, Ann', '+12015550112', true],
+      ['Stopped', '+12015550113', false],
+    ]);
+
+    const cards = await admin.value<{ filename: string; vcard: string }>('lists.exportVcard', {
+      listId,
+    });
+    expect(cards.filename).toMatch(/^textdesk-patients-\d{4}-\d{2}-\d{2}\.vcf$/u);
+    expect(cards.vcard.match(/BEGIN:VCARD\r\nVERSION:3\.0\r\n/gu)).toHaveLength(3);
+    expect(cards.vcard).toContain(
+      'FN:Lee\\, Ann\r\nN:Ann;Lee\\,;;;\r\nTEL;TYPE=CELL,VOICE:+12015550112\r\n',
+    );
+    expect(cards.vcard).toContain('CATEGORIES:Patients\r\n');
+    const read = peopleOf(openContactsFile(new TextEncoder().encode(cards.vcard), cards.filename));
+    expect(read.people.map((person) => [person.name, person.phones[0]?.value])).toEqual([
+      ['=HYPERLINK("http://evil.example","Click")', '+12015550111'],
+      ['Lee, Ann', '+12015550112'],
+      ['Stopped', '+12015550113'],
+    ]);
     const optOuts = await admin.value<{ filename: string; csv: string }>('lists.exportCsv', {
       optOut: true,
     });
@@ -169,6 +200,56 @@ describe('lists on the desktop', () => {
       ok: false,
       error: { code: 'not-found' },
     });
+  });
+
+  test('an import on one desktop fills the list, its count and the preview’s lookups on another at once', async () => {
+    const { app, admin, listId } = await team([['+12015550131', 'Ann']]);
+    const agent = await colleague(app, admin, 'agent');
+    const dee = stored(
+      agent,
+      (c) => c.type === 'contact.updated' && c.data.phone === '+12015550133',
+    );
+    const report = await run<{ created: number; updated: number }>(admin, {
+      type: 'contacts.import',
+      listId,
+      rows: [
+        { line: 2, phone: '+12015550131', name: 'Ann' },
+        { line: 3, phone: '+12015550132', name: 'Bea' },
+        { line: 4, phone: '+12015550133', name: 'Dee' },
+      ],
+    });
+    expect(report).toMatchObject({ created: 2, updated: 1 });
+    await dee;
+    for (const desk of [admin, agent]) {
+      expect((await desk.value<MemberPage>('lists.members', { listId })).total).toBe(3);
+      expect(await desk.value<Record<string, number>>('lists.sizes')).toMatchObject({
+        [listId]: 3,
+      });
+    }
+    // The preview asks which numbers are known: an agent sees a blocked contact as opted out.
+    const blocked = stored(agent, (c) => c.type === 'contact.updated' && c.data.blocked);
+    const known = await admin.value('contacts.lookup', {
+      phones: ['+12015550132', '+12015550199'],
+    });
+    expect(known).toEqual([
+      { phone: '+12015550132', name: 'Bea', optedIn: true, blocked: false, optOut: null },
+    ]);
+    const page = await admin.value<MemberPage>('lists.members', { listId });
+    const bea = page.rows.find((row) => row.name === 'Bea')?.contactId ?? '';
+    await run(admin, { type: 'contact.block', contactId: bea });
+    await blocked;
+    expect(await admin.value('contacts.lookup', { phones: ['+12015550132'] })).toMatchObject([
+      { blocked: true, optedIn: false, optOut: { source: 'blocked' } },
+    ]);
+    expect(await agent.value('contacts.lookup', { phones: ['+12015550132'] })).toEqual([
+      { phone: '+12015550132', name: 'Bea', optedIn: false, blocked: false, optOut: null },
+    ]);
+    expect(await agent.value<Record<string, number>>('lists.sizes')).toMatchObject({
+      [listId]: 2,
+    });
+    expect(
+      await admin.call('contacts.lookup', { phones: Array.from({ length: 20_001 }, () => '+1') }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
   test('a list deleted on one desktop is gone from another', async () => {

@@ -4,6 +4,7 @@ import type { Command } from '../../shared/protocol/commands';
 import type { CacheClient } from './cache/client';
 import type { Role } from './cache/meta';
 import { dayIn } from './cache/reports';
+import { contactsCsv, contactsVcard } from './manage/contactExports';
 import { slug, toCsv } from './manage/csv';
 import { readWebhook, writeWebhook } from './manage/webhook';
 import { Refusal } from './refusal';
@@ -20,7 +21,10 @@ import { OfflineError, type CommandAck } from './sync/syncClient';
 type ManageMethod =
   | 'lists.members'
   | 'lists.optedOut'
+  | 'lists.sizes'
   | 'lists.exportCsv'
+  | 'lists.exportVcard'
+  | 'contacts.lookup'
   | 'reports.optOuts'
   | 'reports.exportOptOutsCsv'
   | 'admin.webhook'
@@ -46,18 +50,8 @@ const DEFAULT_PAGE = 200;
 const DEFAULT_DAYS = 30;
 const REPORT_ROWS = 1000;
 
-const LIST_COLUMNS = [
-  'phone',
-  'name',
-  'opted_in',
-  'blocked',
-  'opted_out_at',
-  'opt_out_source',
-  'lists',
-] as const;
 const REPORT_COLUMNS = ['opted_out_at', 'phone', 'name', 'source', 'word', 'text', 'by'] as const;
 
-const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
 const NO_LIST = 'That list is not in this account.';
 
 /** The person's role as the cache last heard it (a change reaches it live), else as signed in. */
@@ -91,6 +85,14 @@ export function createManageHandlers(options: ManageOptions): Pick<IpcHandlers, 
       limit,
     });
 
+  /** A list's (or the Opt-Out List's) rows and the file name they export under, dated today. */
+  const exportOf = async (target: { listId: string } | { optOut: true }) => {
+    const exported = await options.connected().cache.exportMembers(target);
+    if (exported === null) throw new Refusal('not-found', NO_LIST);
+    const name = exported.listName === null ? 'opt-out-list' : slug(exported.listName);
+    return { name: `textdesk-${name}-${today()}`, rows: exported.rows };
+  };
+
   const webhook = async (connection: ManageConnection) => {
     const { hasSecret: _hasSecret, ...view } = await readWebhook(connection);
     return view;
@@ -109,26 +111,18 @@ export function createManageHandlers(options: ManageOptions): Pick<IpcHandlers, 
       if (page === null) throw new Refusal('not-found', NO_LIST);
       return page;
     },
+    'lists.sizes': async () => ({ ...(await options.connected().cache.listSizes()) }),
     'lists.exportCsv': async (target) => {
-      const exported = await options.connected().cache.exportMembers(target);
-      if (exported === null) throw new Refusal('not-found', NO_LIST);
-      const name = exported.listName === null ? 'opt-out-list' : slug(exported.listName);
-      return {
-        filename: `textdesk-${name}-${today()}.csv`,
-        csv: toCsv(
-          LIST_COLUMNS,
-          exported.rows.map((row) => [
-            row.phone,
-            row.name,
-            yesNo(row.optedIn),
-            yesNo(row.blocked),
-            row.optOut?.at ?? '',
-            row.optOut?.source ?? '',
-            row.lists.join('; '),
-          ]),
-        ),
-      };
+      const exported = await exportOf(target);
+      return { filename: `${exported.name}.csv`, csv: contactsCsv(exported.rows) };
     },
+    'lists.exportVcard': async (target) => {
+      const exported = await exportOf(target);
+      return { filename: `${exported.name}.vcf`, vcard: contactsVcard(exported.rows) };
+    },
+    'contacts.lookup': async ({ phones }) => [
+      ...(await options.connected().cache.knownContacts(phones)),
+    ],
     'reports.optOuts': ({ days }) => report(days, REPORT_ROWS),
     'reports.exportOptOutsCsv': async ({ days }) => {
       const { rows } = await report(days, null);
@@ -181,10 +175,12 @@ export interface CommandSender {
 }
 
 /**
- * Sends a command that carries a password (`user.create`) straight to the
- * server instead of through the outbox, which writes every command to the
- * cache file first: a new person's password never lands on this computer's
- * disk. Offline, it is refused rather than kept for later.
+ * Sends a command straight to the server instead of through the outbox,
+ * which writes every command to the cache file first and sends it again
+ * until the server answers: a new person's password (`user.create`) never
+ * lands on this computer's disk, and a file's import (`contacts.import`)
+ * never runs later from the queue after the person gave up on it or
+ * cancelled it. Offline, both are refused rather than kept for later.
  */
 export async function sendWithoutOutbox(
   sync: CommandSender,
@@ -192,7 +188,9 @@ export async function sendWithoutOutbox(
 ): Promise<{ state: 'done'; value: unknown }> {
   const offline = new Refusal(
     'offline',
-    'Adding a person needs a connection to the server. Try again once you are back online.',
+    command.type === 'contacts.import'
+      ? 'Importing needs a connection to the server. Try again once you are back online.'
+      : 'Adding a person needs a connection to the server. Try again once you are back online.',
   );
   if (!sync.live) throw offline;
   let ack: CommandAck;

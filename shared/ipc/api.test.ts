@@ -27,6 +27,7 @@ test('window.textdesk has one named function per contract method, each on its ow
       'campaigns',
       'commands',
       'consent',
+      'contacts',
       'inbox',
       'lists',
       'on',

@@ -105,6 +105,24 @@ const days = z
   .max(366, 'A report covers at most 366 days.')
   .optional();
 const csvFile = z.object({ filename: z.string(), csv: z.string() });
+const exportTarget = z.union([
+  z.strictObject({ listId: id }),
+  z.strictObject({ optOut: z.literal(true) }),
+]);
+
+/** The most numbers one `contacts.lookup` takes; a larger file is looked up in parts. */
+export const MAX_LOOKUP_PHONES = 20_000;
+
+/** A number the account already has, as an import's preview shows it. */
+export const KnownContactSchema = z.object({
+  phone: z.string(),
+  name: z.string(),
+  optedIn: z.boolean(),
+  /** Always false for agents, who never see who is blocked (R3): they see them opted out. */
+  blocked: z.boolean(),
+  optOut: OptOutRecordSchema.nullable(),
+});
+export type KnownContact = z.infer<typeof KnownContactSchema>;
 
 /** The contract's entries for these screens (joined into ipcContract). */
 export const manageContract = {
@@ -113,15 +131,31 @@ export const manageContract = {
     input: z.strictObject({ listId: id, after: MemberCursorSchema.optional(), limit }),
     output: MemberPageSchema,
   },
+  /** How many contacts each list holds, by list id (agents never count blocked contacts, R3). */
+  'lists.sizes': { input: z.undefined(), output: z.record(z.string(), z.number().int().min(0)) },
   /** Every opted-out contact: the Opt-Out List. */
   'lists.optedOut': {
     input: z.strictObject({ after: MemberCursorSchema.optional(), limit }),
     output: MemberPageSchema,
   },
-  /** A list, or the Opt-Out List, as CSV; cells a spreadsheet would run are neutralised. */
-  'lists.exportCsv': {
-    input: z.union([z.strictObject({ listId: id }), z.strictObject({ optOut: z.literal(true) })]),
-    output: csvFile,
+  /**
+   * A list, or the Opt-Out List, as CSV with Google Contacts' column titles
+   * and the consent beside them; cells a spreadsheet would run are neutralised.
+   */
+  'lists.exportCsv': { input: exportTarget, output: csvFile },
+  /** A list, or the Opt-Out List, as vCard 3.0, one card a contact, for phones and address books. */
+  'lists.exportVcard': {
+    input: exportTarget,
+    output: z.object({ filename: z.string(), vcard: z.string() }),
+  },
+  /** Which of these numbers (E.164) the account already has, with their consent: an import's preview. */
+  'contacts.lookup': {
+    input: z.strictObject({
+      phones: z
+        .array(z.string().max(40))
+        .max(MAX_LOOKUP_PHONES, `Look up at most ${String(MAX_LOOKUP_PHONES)} numbers at once.`),
+    }),
+    output: z.array(KnownContactSchema),
   },
   'reports.optOuts': { input: z.strictObject({ days }), output: OptOutReportSchema },
   'reports.exportOptOutsCsv': { input: z.strictObject({ days }), output: csvFile },

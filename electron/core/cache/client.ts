@@ -136,6 +136,8 @@ export async function openCache(
     campaignPreview: method('campaignPreview'),
     members: method('members'),
     exportMembers: method('exportMembers'),
+    knownContacts: method('knownContacts'),
+    listSizes: method('listSizes'),
     optOutReport: method('optOutReport'),
     close: async () => {
       if (ended !== null) return;

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { MemberCursor, MemberPage, MemberRow } from '../../../shared/ipc/manage';
+import type { KnownContact, MemberCursor, MemberPage, MemberRow } from '../../../shared/ipc/manage';
 import type { ContactSnapshot } from '../../../shared/protocol/entities';
 import type { Role } from './meta';
 import type { Database } from './migrations';
@@ -98,6 +98,17 @@ export class Lists {
       ),
       phoneOf: db.prepare<[string], { phone: string }>('SELECT phone FROM contacts WHERE id = ?'),
       list: db.prepare<[string], { name: string }>('SELECT name FROM lists WHERE id = ?'),
+      sizes: db.prepare<{ all: 0 | 1 }, { id: string; size: number }>(
+        `SELECT l.list_id AS id, count(*) AS size FROM contact_lists l
+         CROSS JOIN contacts k ON k.id = l.contact_id WHERE ${VISIBLE} GROUP BY l.list_id`,
+      ),
+      sizesAll: db.prepare<[], { id: string; size: number }>(
+        'SELECT list_id AS id, count(*) AS size FROM contact_lists GROUP BY list_id',
+      ),
+      // IN (…) over json_each: one pass over contacts against the numbers' own b-tree.
+      known: db.prepare<[string], MemberRecord>(
+        `SELECT ${COLUMNS} FROM contacts k WHERE k.phone IN (SELECT value FROM json_each(?))`,
+      ),
       listNames: db.prepare<[], { id: string; name: string }>(
         'SELECT id, name FROM lists ORDER BY name COLLATE NOCASE, id',
       ),
@@ -167,6 +178,32 @@ export class Lists {
         };
       }),
     };
+  }
+
+  /** Each list's member count; every list of the account is there, empty ones as 0. */
+  sizes(role: Role): Record<string, number> {
+    const sizes: Record<string, number> = {};
+    for (const { id } of this.statements.listNames.all()) sizes[id] = 0;
+    const counted =
+      role === 'agent' ? this.statements.sizes.all({ all: 0 }) : this.statements.sizesAll.all();
+    for (const { id, size } of counted) if (id in sizes) sizes[id] = size;
+    return sizes;
+  }
+
+  /** The contacts with these numbers; blocked ones look merely opted out to agents (R3). */
+  known(phones: readonly string[], role: Role): KnownContact[] {
+    if (phones.length === 0) return [];
+    return this.statements.known.all(JSON.stringify(phones)).map((record) => {
+      const member = memberRow(record);
+      const hidden = role === 'agent' && member.blocked;
+      return {
+        phone: member.phone,
+        name: member.name,
+        optedIn: member.optedIn,
+        blocked: hidden ? false : member.blocked,
+        optOut: hidden ? null : member.optOut,
+      };
+    });
   }
 
   private statement(listId: string | undefined): Statement<[PageParams], MemberRecord> {

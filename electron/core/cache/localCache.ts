@@ -14,7 +14,7 @@ import type { Change, ContactSnapshot } from '../../../shared/protocol/entities'
 import { ChangeWriter } from './apply';
 import { type CampaignPreviewQuery, type CampaignRecipientQuery, CampaignStore } from './campaigns';
 import { Directory } from './directory';
-import type { MemberPage, OptOutReport } from '../../../shared/ipc/manage';
+import type { KnownContact, MemberPage, OptOutReport } from '../../../shared/ipc/manage';
 import { type ExportRow, Lists, type MemberQuery } from './lists';
 import { type OptOutReportQuery, Reports } from './reports';
 import { Inbox } from './inbox';
@@ -154,6 +154,14 @@ export class LocalCache implements CacheMethods {
     target: { readonly listId: string } | { readonly optOut: true },
   ): { readonly listName: string | null; readonly rows: readonly ExportRow[] } | null {
     return this.lists.exportRows(target, this.meta.role());
+  }
+
+  listSizes(): Readonly<Record<string, number>> {
+    return this.lists.sizes(this.meta.role());
+  }
+
+  knownContacts(phones: readonly string[]): readonly KnownContact[] {
+    return this.lists.known(phones, this.meta.role());
   }
 
   optOutReport(query: OptOutReportQuery): OptOutReport {

@@ -15,7 +15,7 @@ import type { Command } from '../../../shared/protocol/commands';
 import type { Change, ContactSnapshot } from '../../../shared/protocol/entities';
 import type { Failure } from '../../../shared/result';
 import type { CampaignPreviewQuery, CampaignRecipientQuery } from './campaigns';
-import type { MemberPage, OptOutReport } from '../../../shared/ipc/manage';
+import type { KnownContact, MemberPage, OptOutReport } from '../../../shared/ipc/manage';
 import type { ExportRow, MemberQuery } from './lists';
 import type { OptOutReportQuery } from './reports';
 
@@ -114,6 +114,10 @@ export interface CacheMethods {
   exportMembers(
     target: { readonly listId: string } | { readonly optOut: true },
   ): { readonly listName: string | null; readonly rows: readonly ExportRow[] } | null;
+  /** How many contacts each list holds, by list id. */
+  listSizes(): Readonly<Record<string, number>>;
+  /** The contacts these numbers (E.164) belong to, for an import's preview. */
+  knownContacts(phones: readonly string[]): readonly KnownContact[];
   /** Opt-outs from the consent history, by day and source, and newest first. */
   optOutReport(query: OptOutReportQuery): OptOutReport;
 

@@ -66,6 +66,8 @@ if (cache === null) {
     campaignPreview: ([query]) => cache.campaignPreview(query),
     members: ([query]) => cache.members(query),
     exportMembers: ([target]) => cache.exportMembers(target),
+    knownContacts: ([phones]) => cache.knownContacts(phones),
+    listSizes: () => cache.listSizes(),
     optOutReport: ([query]) => cache.optOutReport(query),
     close: () => {
       cache.close();

@@ -10,17 +10,32 @@
 
 const FORMULA_START = /^[=+\-@\t\r]/u;
 const NEEDS_QUOTES = /[",\r\n]/u;
+/** A number in E.164: a plus and digits, which no spreadsheet can run as anything but a number. */
+const E164 = /^\+[1-9]\d{6,14}$/u;
 
-/** One field, neutralised and quoted as needed. */
-export function csvCell(value: string): string {
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+/**
+ * One field, neutralised and quoted as needed. `numberAsIs` leaves an E.164
+ * number without the quote, for files another program must read the
+ * number from (Google Contacts would keep the quote as part of it).
+ */
+export function csvCell(value: string, numberAsIs = false): string {
+  const safe = FORMULA_START.test(value) && !(numberAsIs && E164.test(value)) ? `'${value}` : value;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** A header line and the rows, each line ending in CRLF. */
-export function toCsv(header: readonly string[], rows: Iterable<readonly string[]>): string {
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rows) lines.push(row.map(csvCell).join(','));
+/**
+ * A header line and the rows, each line ending in CRLF. E.164 numbers in
+ * the `numberColumns` are written as they are (see `csvCell`).
+ */
+export function toCsv(
+  header: readonly string[],
+  rows: Iterable<readonly string[]>,
+  numberColumns: readonly number[] = [],
+): string {
+  const lines = [header.map((cell) => csvCell(cell)).join(',')];
+  for (const row of rows) {
+    lines.push(row.map((cell, column) => csvCell(cell, numberColumns.includes(column))).join(','));
+  }
   return `${lines.join('\r\n')}\r\n`;
 }
 
