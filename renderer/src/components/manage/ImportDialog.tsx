@@ -1,151 +1,220 @@
-import Papa from 'papaparse';
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CsvMapping } from '../../../../shared/contacts/contactsFile';
+import { TEXT_ENCODINGS } from '../../../../shared/contacts/encoding';
+import type { KnownContact } from '../../../../shared/ipc/manage';
+import { isCountryCode, type CountryCode } from '../../../../shared/phone';
 import {
-  COLUMN_ROLES,
-  type ColumnRole,
-  guessColumns,
-  looksLikeHeader,
-  mapRows,
-} from '../../../../shared/csv/importRows';
-import { type ImportReport, MAX_IMPORT_ROWS } from '../../../../shared/protocol/commands';
-import { textdesk } from '../../api';
+  type ImportOutcome,
+  type ImportTarget,
+  lookUpKnown,
+  previewCounts,
+  runImport,
+} from '../../import/importRun';
+import { ImportReader } from '../../import/importReader';
+import { rememberedMapping, rememberMapping } from '../../import/mappings';
+import type { OpenedSummary, PlanSummary } from '../../import/protocol';
 import { useStore } from '../../store';
 import { Dialog } from '../Dialog';
 import { CountrySelect } from '../fields';
+import { ImportResult } from './ImportResult';
+import { MappingTable, PlannedTable, PreviewSummary, sourceName } from './ImportPreview';
 
-const PREVIEW_ROWS = 8;
+export type { ImportTarget } from '../../import/importRun';
 
-/** Where the rows go: onto a list, or the Opt-Out List (every number opted out). */
-export type ImportTarget =
-  | { readonly kind: 'list'; readonly listId: string; readonly name: string }
-  | { readonly kind: 'opt-out' };
+/** What the person picks or drops: contacts exported from an address book, a phone or another tool. */
+export const CONTACT_FILE_TYPES = '.csv,.vcf,.vcard,.txt,text/csv,text/vcard,text/x-vcard';
 
-interface Parsed {
-  readonly fileName: string;
-  readonly cells: string[][];
+interface Preview {
+  readonly plan: PlanSummary;
+  readonly known: ReadonlyMap<string, KnownContact>;
 }
 
-/** What the server answered over all the chunks, and the file's own mistakes. */
-interface Outcome {
-  readonly created: number;
-  readonly updated: number;
-  readonly keptOptedOut: readonly number[];
-  readonly errors: readonly { readonly line: number; readonly message: string }[];
-}
-
-async function importChunks(
-  rows: ReturnType<typeof mapRows>['rows'],
-  target: ImportTarget,
-  defaultCountry: string,
-): Promise<Outcome | string> {
-  let outcome: Outcome = { created: 0, updated: 0, keptOptedOut: [], errors: [] };
-  for (let start = 0; start < rows.length; start += MAX_IMPORT_ROWS) {
-    const result = await textdesk().commands.run({
-      command: {
-        type: 'contacts.import',
-        rows: rows.slice(start, start + MAX_IMPORT_ROWS),
-        defaultCountry,
-        ...(target.kind === 'list' ? { listId: target.listId } : { optOutList: true }),
-      },
-    });
-    if (!result.ok) return result.error.message;
-    if (result.value.state === 'queued') return 'You are offline: import again once connected.';
-    const report = result.value.value as ImportReport;
-    outcome = {
-      created: outcome.created + report.created,
-      updated: outcome.updated + report.updated,
-      keptOptedOut: [...outcome.keptOptedOut, ...report.keptOptedOut],
-      errors: [...outcome.errors, ...report.errors],
-    };
-  }
-  return outcome;
-}
-
-/** CSV import: pick a file, map its columns, preview, import; bad lines are listed, good ones kept. */
+/**
+ * Import: choose or drop a file; it is read off the window's thread, each
+ * person's number chosen, and the first rows shown as they will be saved,
+ * with counts, before anything is written. Then the rows go in batches with
+ * a progress bar and Cancel.
+ */
 export function ImportDialog(props: {
   readonly target: ImportTarget;
+  /** A file dropped onto the list, to start with. */
+  readonly file?: File | undefined;
   readonly onClose: () => void;
 }) {
   const accountCountry = useStore((state) => state.account?.profile?.defaultCountry ?? 'US');
-  const [parsed, setParsed] = useState<Parsed | null>(null);
-  const [header, setHeader] = useState(true);
-  const [columns, setColumns] = useState<ColumnRole[]>([]);
-  const [country, setCountry] = useState(accountCountry);
-  const [busy, setBusy] = useState(false);
+  const [reader] = useState(() => new ImportReader());
+  const [file, setFile] = useState<File | null>(props.file ?? null);
+  const [summary, setSummary] = useState<OpenedSummary | null>(null);
+  const [mapping, setMapping] = useState<CsvMapping | null>(null);
+  const [country, setCountry] = useState<CountryCode>(
+    isCountryCode(accountCountry) ? accountCountry : 'US',
+  );
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [overwriteNames, setOverwriteNames] = useState(false);
+  const [reading, setReading] = useState(props.file !== undefined);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [stopping, setStopping] = useState(false);
+  const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const cancel = useRef(false);
+  // Each read or plan is numbered; an answer to an older one is dropped.
+  const generation = useRef(0);
 
-  const read = async (file: File) => {
-    setError(null);
-    setOutcome(null);
-    const result = Papa.parse<string[]>(await file.text(), { skipEmptyLines: 'greedy' });
-    const cells = result.data.filter((row) => Array.isArray(row));
-    if (cells.length === 0) {
-      setError('The file has no rows.');
-      return;
-    }
-    const first = cells[0] ?? [];
-    const hasHeader = looksLikeHeader(first);
-    setParsed({ fileName: file.name, cells });
-    setHeader(hasHeader);
-    setColumns(
-      guessColumns(
-        hasHeader ? first : first.map(() => ''),
-        cells.slice(hasHeader ? 1 : 0, hasHeader ? 11 : 10),
-      ),
-    );
+  const failed = (cause: unknown) => {
+    setReading(false);
+    setError(cause instanceof Error ? cause.message : String(cause));
   };
 
-  const body = parsed === null ? [] : parsed.cells.slice(header ? 1 : 0);
-  const mapped = mapRows(body, columns, header ? 2 : 1);
-  const width = Math.max(0, ...(parsed?.cells.map((row) => row.length) ?? [0]));
-  const titles = parsed?.cells[0] ?? [];
+  /** Plans the import (numbers chosen, known contacts looked up) for the mapping and country. */
+  const plan = async (next: CsvMapping | null, nextCountry: CountryCode, run: number) => {
+    const planned = await reader.plan(next ?? undefined, nextCountry);
+    const known = await lookUpKnown(planned.rows);
+    if (run !== generation.current) return;
+    setPreview({ plan: planned, known });
+    setReading(false);
+  };
+
+  /** Reads a file (in `encoding`, else the detected one), then plans it. */
+  const read = async (chosen: File, encoding?: string) => {
+    generation.current += 1;
+    const run = generation.current;
+    try {
+      const opened = await reader.open(chosen, chosen.name, encoding);
+      if (run !== generation.current) return;
+      const remembered =
+        opened.guess === null
+          ? null
+          : (rememberedMapping(opened.key, opened.width) ?? opened.guess);
+      setSummary(opened);
+      setMapping(remembered);
+      setError(opened.records === 0 ? 'The file has no contacts in it.' : null);
+      await plan(remembered, country, run);
+    } catch (cause) {
+      if (run === generation.current) failed(cause);
+    }
+  };
+
+  const choose = (chosen: File, encoding?: string) => {
+    setFile(chosen);
+    setPreview(null);
+    setError(null);
+    setReading(true);
+    void read(chosen, encoding);
+  };
+
+  const replan = (next: CsvMapping | null, nextCountry: CountryCode) => {
+    setMapping(next);
+    setCountry(nextCountry);
+    setReading(true);
+    generation.current += 1;
+    const run = generation.current;
+    plan(next, nextCountry, run).catch((cause: unknown) => {
+      if (run === generation.current) failed(cause);
+    });
+  };
+
+  useEffect(() => {
+    // A file dropped onto the list: read once the dialog is up.
+    void Promise.resolve(props.file).then(async (dropped) => {
+      if (dropped !== undefined) await read(dropped);
+    });
+    return () => {
+      reader.close();
+    };
+    // Once, for the file the dialog was opened with; the worker lives as long as the dialog.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const counts = useMemo(
+    () =>
+      preview === null
+        ? null
+        : previewCounts(
+            preview.plan.rows,
+            preview.plan.skipped,
+            preview.known,
+            props.target,
+            overwriteNames,
+          ),
+    [preview, props.target, overwriteNames],
+  );
 
   const start = async () => {
-    setBusy(true);
-    const result = await importChunks(mapped.rows, props.target, country);
-    setBusy(false);
-    if (typeof result === 'string') setError(result);
-    else
-      setOutcome({
-        ...result,
-        errors: [...mapped.problems, ...result.errors].sort((a, b) => a.line - b.line),
-      });
+    if (preview === null) return;
+    if (summary !== null && mapping !== null) rememberMapping(summary.key, mapping);
+    cancel.current = false;
+    setStopping(false);
+    const result = await runImport(preview.plan.rows, {
+      target: props.target,
+      country,
+      overwriteNames,
+      cancelled: () => cancel.current,
+      progress: (done, total) => {
+        setProgress({ done, total });
+      },
+    });
+    setProgress(null);
+    setOutcome(result);
   };
 
   const title =
     props.target.kind === 'list'
       ? `Import into “${props.target.name}”`
       : 'Import into the Opt-Out List';
+  const importing = progress !== null;
+  const rows = preview?.plan.rows.length ?? 0;
   return (
-    <Dialog title={title} onCancel={props.onClose}>
+    <Dialog title={title} onCancel={importing ? () => undefined : props.onClose}>
       <div className="import">
         {props.target.kind === 'opt-out' && (
           <p className="warning-box">Every number in the file will be opted out of all texts.</p>
         )}
-        <label className="field">
-          <span>CSV file</span>
-          <input
-            type="file"
-            accept=".csv,text/csv"
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (file !== undefined) void read(file);
+        {outcome === null && !importing && (
+          <label
+            className="field drop-zone"
+            onDragOver={(event) => {
+              event.preventDefault();
             }}
-          />
-        </label>
-        {parsed !== null && outcome === null && (
+            onDrop={(event) => {
+              event.preventDefault();
+              const dropped = event.dataTransfer.files[0];
+              if (dropped !== undefined) choose(dropped);
+            }}
+          >
+            <span>Contacts file (CSV or vCard): choose one or drop it here</span>
+            <input
+              type="file"
+              accept={CONTACT_FILE_TYPES}
+              onChange={(event) => {
+                const chosen = event.target.files?.[0];
+                if (chosen !== undefined) choose(chosen);
+              }}
+            />
+            {file !== null && <span className="muted small">{file.name}</span>}
+          </label>
+        )}
+        {summary !== null && outcome === null && !importing && (
           <>
-            <div className="row">
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={header}
+            <div className="row import-options">
+              <span className="small" data-testid="import-source">
+                {sourceName(summary)} · {summary.records.toLocaleString()}{' '}
+                {summary.format === 'vcard' ? 'cards' : 'rows'}
+              </span>
+              <label className="small">
+                Text encoding{' '}
+                <select
+                  aria-label="Text encoding"
+                  value={summary.encoding}
                   onChange={(event) => {
-                    setHeader(event.target.checked);
+                    if (file !== null) choose(file, event.target.value);
                   }}
-                />
-                The first row holds column titles
+                >
+                  {TEXT_ENCODINGS.map((item) => (
+                    <option key={item.id} value={item.id}>
+                      {item.label}
+                    </option>
+                  ))}
+                </select>
               </label>
               <label className="small">
                 Numbers without a country code are in{' '}
@@ -153,55 +222,77 @@ export function ImportDialog(props: {
                   aria-label="Default country"
                   value={country}
                   onChange={(event) => {
-                    setCountry(event.target.value);
+                    if (isCountryCode(event.target.value)) replan(mapping, event.target.value);
                   }}
                 />
               </label>
             </div>
-            <div className="table-scroll">
-              <table className="table">
-                <thead>
-                  <tr>
-                    {Array.from({ length: width }, (_, column) => (
-                      <th key={column}>
-                        <select
-                          aria-label={`Column ${String(column + 1)}${header && titles[column] ? ` (${titles[column]})` : ''}`}
-                          value={columns[column] ?? 'ignore'}
-                          onChange={(event) => {
-                            const next = [...columns];
-                            next[column] = event.target.value as ColumnRole;
-                            setColumns(next);
-                          }}
-                        >
-                          {COLUMN_ROLES.map((item) => (
-                            <option key={item.role} value={item.role}>
-                              {item.label}
-                            </option>
-                          ))}
-                        </select>
-                        {header && <div className="muted small">{titles[column]}</div>}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {body.slice(0, PREVIEW_ROWS).map((row, index) => (
-                    <tr key={index}>
-                      {Array.from({ length: width }, (_, column) => (
-                        <td key={column}>{row[column] ?? ''}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <p className="small" data-testid="import-summary">
-              {mapped.rows.length} {mapped.rows.length === 1 ? 'row' : 'rows'} to import
-              {mapped.problems.length > 0 &&
-                `, ${String(mapped.problems.length)} with problems (listed after the import)`}
-              . An import never opts back in someone who opted out.
-            </p>
+            {mapping !== null && (
+              <>
+                <label className="check small">
+                  <input
+                    type="checkbox"
+                    checked={mapping.hasHeader}
+                    onChange={(event) => {
+                      replan({ ...mapping, hasHeader: event.target.checked }, country);
+                    }}
+                  />
+                  The first row holds column titles
+                </label>
+                <MappingTable
+                  summary={summary}
+                  mapping={mapping}
+                  onChange={(next) => {
+                    replan(next, country);
+                  }}
+                />
+              </>
+            )}
+            {preview !== null && counts !== null && (
+              <>
+                <PlannedTable
+                  rows={preview.plan.rows}
+                  known={preview.known}
+                  target={props.target}
+                  overwriteNames={overwriteNames}
+                  country={country}
+                />
+                <PreviewSummary
+                  counts={counts}
+                  target={props.target}
+                  skipped={preview.plan.skipped}
+                />
+                <label className="check small">
+                  <input
+                    type="checkbox"
+                    checked={overwriteNames}
+                    onChange={(event) => {
+                      setOverwriteNames(event.target.checked);
+                    }}
+                  />
+                  Overwrite the names of contacts who already have one
+                </label>
+              </>
+            )}
+            {reading && (
+              <p className="muted small" role="status">
+                Reading the file…
+              </p>
+            )}
           </>
+        )}
+        {importing && (
+          <div className="import-progress">
+            <progress
+              aria-label="Import progress"
+              value={progress.done}
+              max={Math.max(1, progress.total)}
+            />
+            <p className="small" role="status">
+              {stopping ? 'Stopping after this batch… ' : 'Importing '}
+              {progress.done.toLocaleString()} of {progress.total.toLocaleString()}
+            </p>
+          </div>
         )}
         {error !== null && (
           <p className="error" role="alert">
@@ -209,44 +300,37 @@ export function ImportDialog(props: {
           </p>
         )}
         {outcome !== null && (
-          <div className="import-outcome" role="status" aria-label="Import result">
-            <p>
-              <strong>
-                {outcome.created} added, {outcome.updated} updated
-              </strong>
-              {outcome.keptOptedOut.length > 0 &&
-                ` · ${String(outcome.keptOptedOut.length)} kept opted out (lines ${outcome.keptOptedOut.join(', ')})`}
-            </p>
-            {outcome.errors.length > 0 && (
-              <>
-                <p className="error">{outcome.errors.length} lines were not imported:</p>
-                <ul className="import-errors">
-                  {outcome.errors.map((problem) => (
-                    <li key={`${String(problem.line)}-${problem.message}`}>
-                      Line {problem.line}: {problem.message}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </div>
+          <ImportResult outcome={outcome} skipped={preview?.plan.skipped ?? []} />
         )}
         <div className="actions">
-          {outcome === null ? (
+          {outcome === null && !importing && (
             <button
               type="button"
               className="button primary"
-              disabled={
-                busy || parsed === null || !columns.includes('phone') || mapped.rows.length === 0
-              }
+              disabled={reading || preview === null || rows === 0}
               onClick={() => void start()}
             >
-              {busy ? 'Importing…' : 'Import'}
+              {rows === 0
+                ? 'Import'
+                : `Import ${rows.toLocaleString()} ${rows === 1 ? 'contact' : 'contacts'}`}
             </button>
-          ) : null}
-          <button type="button" className="button" onClick={props.onClose}>
-            {outcome === null ? 'Cancel' : 'Done'}
-          </button>
+          )}
+          {importing ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                cancel.current = true;
+                setStopping(true);
+              }}
+            >
+              Cancel import
+            </button>
+          ) : (
+            <button type="button" className="button" onClick={props.onClose}>
+              {outcome === null ? 'Cancel' : 'Done'}
+            </button>
+          )}
         </div>
       </div>
     </Dialog>

@@ -1,11 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type SubmitEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type SubmitEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { IpcOutput } from '../../../../shared/ipc';
 import { textdesk } from '../../api';
 import { download } from '../../download';
 import { displayPhone, optedOutText } from '../../format';
 import { useStore } from '../../store';
 import { selectCountry, selectIsSupervisor } from '../../store/sessionSlice';
+import { useFileDrop } from '../fileDrop';
 import { NavButton } from '../NavButton';
 import { ImportDialog, type ImportTarget } from './ImportDialog';
 
@@ -156,29 +157,71 @@ function NewList(props: { readonly onCreated: (id: string) => void }) {
   );
 }
 
+/** How many contacts each list holds, read again whenever stored changes come in. */
+function useListSizes(): Readonly<Record<string, number>> {
+  const changes = useStore((state) => state.changeCount);
+  const [sizes, setSizes] = useState<Readonly<Record<string, number>>>({});
+  useEffect(() => {
+    let stale = false;
+    void textdesk()
+      .lists.sizes()
+      .then((result) => {
+        if (!stale && result.ok) setSizes(result.value);
+      });
+    return () => {
+      stale = true;
+    };
+  }, [changes]);
+  return sizes;
+}
+
+/** Where an import goes, with the file dropped onto the list, if it was. */
+interface Importing {
+  readonly target: ImportTarget;
+  readonly file?: File;
+}
+
 /** Lists: members and their consent, clean-up, import and export. */
 export function ListsScreen() {
   const lists = useStore((state) => state.account?.lists) ?? [];
-  const counts = useStore((state) => state.counts);
+  const sizes = useListSizes();
   const supervisor = useStore(selectIsSupervisor);
   const notify = useStore((state) => state.notify);
   const act = useStore((state) => state.act);
   const [selected, setSelected] = useState<Selected | null>(null);
-  const [importing, setImporting] = useState<ImportTarget | null>(null);
+  const [importing, setImporting] = useState<Importing | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   // Bumped after an import, so the table reads its members again (it also does after changes).
   const [version, setVersion] = useState(0);
 
-  const current = selected ?? (lists[0] === undefined ? null : { kind: 'list', id: lists[0].id });
+  const firstId = lists[0]?.id;
+  const current = useMemo<Selected | null>(
+    () => selected ?? (firstId === undefined ? null : { kind: 'list', id: firstId }),
+    [selected, firstId],
+  );
   const list = current?.kind === 'list' ? lists.find((item) => item.id === current.id) : undefined;
+  const targetOf = (item: { id: string; name: string } | undefined): ImportTarget =>
+    item === undefined ? { kind: 'opt-out' } : { kind: 'list', listId: item.id, name: item.name };
+  const detailDrop = useFileDrop(
+    current === null
+      ? undefined
+      : (file) => {
+          setImporting({ target: targetOf(list), file });
+        },
+  );
 
-  const exportCsv = async () => {
+  const exportAs = async (format: 'csv' | 'vcard') => {
     if (current === null) return;
-    const result = await textdesk().lists.exportCsv(
-      current.kind === 'list' ? { listId: current.id } : { optOut: true },
-    );
-    if (result.ok) download(result.value.filename, result.value.csv);
-    else notify('error', result.error.message);
+    const target = current.kind === 'list' ? { listId: current.id } : { optOut: true as const };
+    if (format === 'csv') {
+      const result = await textdesk().lists.exportCsv(target);
+      if (result.ok) download(result.value.filename, result.value.csv);
+      else notify('error', result.error.message);
+    } else {
+      const result = await textdesk().lists.exportVcard(target);
+      if (result.ok) download(result.value.filename, result.value.vcard, 'text/vcard', false);
+      else notify('error', result.error.message);
+    }
   };
 
   const cleanUp = async () => {
@@ -203,10 +246,15 @@ export function ListsScreen() {
             <NavButton
               key={item.id}
               label={item.name}
-              count={counts?.lists[item.id] ?? 0}
+              count={sizes[item.id] ?? 0}
+              countTitle="Contacts on the list"
               selected={current?.kind === 'list' && current.id === item.id}
               onClick={() => {
                 setSelected({ kind: 'list', id: item.id });
+              }}
+              onDropFile={(file) => {
+                setSelected({ kind: 'list', id: item.id });
+                setImporting({ target: targetOf(item), file });
               }}
             />
           ))}
@@ -215,6 +263,10 @@ export function ListsScreen() {
             selected={current?.kind === 'opt-out'}
             onClick={() => {
               setSelected({ kind: 'opt-out' });
+            }}
+            onDropFile={(file) => {
+              setSelected({ kind: 'opt-out' });
+              setImporting({ target: { kind: 'opt-out' }, file });
             }}
           />
         </ul>
@@ -225,7 +277,11 @@ export function ListsScreen() {
         />
       </nav>
       {current !== null && (
-        <section className="list-detail" aria-label={list?.name ?? 'Opt-Out List'}>
+        <section
+          className={`list-detail${detailDrop.dragging ? ' drop-target' : ''}`}
+          aria-label={list?.name ?? 'Opt-Out List'}
+          {...detailDrop.handlers}
+        >
           <div className="row">
             {renaming !== null && list !== undefined ? (
               <form
@@ -259,18 +315,18 @@ export function ListsScreen() {
               <button
                 type="button"
                 className="button small"
+                title="A CSV or vCard file: Google Contacts, Outlook, a phone, another texting tool. You can also drop the file onto the list."
                 onClick={() => {
-                  setImporting(
-                    list === undefined
-                      ? { kind: 'opt-out' }
-                      : { kind: 'list', listId: list.id, name: list.name },
-                  );
+                  setImporting({ target: targetOf(list) });
                 }}
               >
-                Import CSV
+                Import contacts
               </button>
-              <button type="button" className="button small" onClick={() => void exportCsv()}>
+              <button type="button" className="button small" onClick={() => void exportAs('csv')}>
                 Export CSV
+              </button>
+              <button type="button" className="button small" onClick={() => void exportAs('vcard')}>
+                Export vCard
               </button>
               {list !== undefined && (
                 <>
@@ -308,7 +364,8 @@ export function ListsScreen() {
       )}
       {importing !== null && (
         <ImportDialog
-          target={importing}
+          target={importing.target}
+          file={importing.file}
           onClose={() => {
             setImporting(null);
             setVersion((value) => value + 1);
