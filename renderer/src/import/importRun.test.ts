@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlannedRow } from '../../../shared/contacts/importPlan';
 import type { KnownContact } from '../../../shared/ipc/manage';
 import type { E164 } from '../../../shared/phone';
-import { previewCounts, savedName, statusOf } from './importRun';
+import { previewCounts, runImport, savedName, statusOf } from './importRun';
 
 const row = (line: number, phone: string, fields: Partial<PlannedRow> = {}): PlannedRow => ({
   line,
@@ -71,6 +71,77 @@ describe('the preview', () => {
       staysOptedOut: 2,
       optsOut: 3,
       namesKept: 0,
+    });
+  });
+});
+
+describe('running an import', () => {
+  /** window.textdesk with only commands.run, answering each import as the server would. */
+  function fakeApi(fail?: number) {
+    const sent: unknown[][] = [];
+    const api = {
+      commands: {
+        run: ({ command }: { command: { rows: unknown[] } }) => {
+          sent.push(command.rows);
+          if (sent.length === fail) {
+            return Promise.resolve({
+              ok: false,
+              error: { code: 'offline', message: 'Importing needs a connection to the server.' },
+            });
+          }
+          const value = {
+            created: command.rows.length,
+            updated: 0,
+            keptOptedOut: [],
+            optedOut: 0,
+            namesKept: 0,
+            errors: [],
+          };
+          return Promise.resolve({ ok: true, value: { state: 'done', value } });
+        },
+      },
+    };
+    Object.assign(globalThis, { window: { textdesk: api } });
+    return sent;
+  }
+  const rows = Array.from({ length: 12_000 }, (_, index) =>
+    row(index + 2, `+1201${String(5_000_000 + index)}`),
+  );
+  const target = { kind: 'list', listId: 'l', name: 'VIP' } as const;
+
+  it('stops between batches when cancelled, and says how far it got', async () => {
+    const sent = fakeApi();
+    const progress: number[] = [];
+    let batches = 0;
+    const outcome = await runImport(rows, {
+      target,
+      country: 'US',
+      overwriteNames: false,
+      cancelled: () => batches >= 1,
+      progress: (done) => {
+        progress.push(done);
+        if (done > 0) batches += 1;
+      },
+    });
+    expect(sent).toHaveLength(1);
+    expect(outcome).toMatchObject({ cancelled: true, done: 5000, total: 12_000, created: 5000 });
+    expect(progress).toEqual([0, 5000]);
+  });
+
+  it('stops at a refused batch and keeps what the batches before it imported', async () => {
+    fakeApi(2);
+    const outcome = await runImport(rows, {
+      target,
+      country: 'US',
+      overwriteNames: false,
+      cancelled: () => false,
+      progress: () => undefined,
+    });
+    expect(outcome).toMatchObject({
+      cancelled: false,
+      done: 5000,
+      created: 5000,
+      failure: 'Importing needs a connection to the server.',
     });
   });
 });

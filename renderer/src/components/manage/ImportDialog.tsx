@@ -190,7 +190,11 @@ export function ImportDialog(props: {
                 if (chosen !== undefined) choose(chosen);
               }}
             />
-            {file !== null && <span className="muted small">{file.name}</span>}
+            {file !== null && (
+              <span className="muted small" data-testid="import-file">
+                File: {file.name}
+              </span>
+            )}
           </label>
         )}
         {summary !== null && outcome === null && !importing && (

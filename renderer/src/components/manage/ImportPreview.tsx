@@ -95,6 +95,11 @@ export function PlannedTable(props: {
           })}
         </tbody>
       </table>
+      {props.rows.length > PREVIEW_ROWS && (
+        <p className="muted small">
+          The first {PREVIEW_ROWS} of {props.rows.length.toLocaleString()} contacts.
+        </p>
+      )}
     </div>
   );
 }
