@@ -9,6 +9,7 @@ import type { Locator, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { formatPhone } from '../shared/phone';
+import { newList } from './support/lists';
 import { expect, test } from './support/renderer';
 
 const FIXTURES = resolve(import.meta.dirname, '../shared/contacts/fixtures');
@@ -22,19 +23,6 @@ const expectedOf = (file: string): Expected =>
   JSON.parse(
     readFileSync(join(FIXTURES, file.replace(/\.(csv|vcf)$/u, '.expected.json')), 'utf8'),
   ) as Expected;
-
-async function listsScreen(page: Page, name: string): Promise<Locator> {
-  await page
-    .getByRole('navigation', { name: 'Inbox' })
-    .getByRole('button', { name: 'Lists' })
-    .click();
-  const screen = page.getByRole('main', { name: 'Lists' });
-  await screen.getByRole('textbox', { name: 'New list name' }).fill(name);
-  await screen.getByRole('button', { name: 'Create' }).click();
-  const detail = screen.getByRole('region', { name });
-  await expect(detail.getByRole('heading', { name })).toBeVisible();
-  return detail;
-}
 
 /** Drops a file onto an element as the desktop's file manager would. */
 async function dropFile(page: Page, target: Locator, file: string): Promise<void> {
@@ -93,7 +81,7 @@ test('Google, Outlook and iPhone contacts land on the list named and numbered as
   preview,
 }) => {
   await page.goto(preview.url);
-  const detail = await listsScreen(page, 'Customers');
+  const detail = await newList(page, 'Customers');
   const phones = new Set<string>();
   const total = () => phones.size;
 

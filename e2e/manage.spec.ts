@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './support/renderer';
+import { newList } from './support/lists';
 import { customerTexts, received } from './support/simulator';
 
 const SCREENSHOTS = 'e2e/screenshots';
@@ -92,19 +93,6 @@ function csvFile(lines: readonly string[]): string {
   const file = join(dir, 'contacts.csv');
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
-}
-
-async function newList(page: Page, name: string): Promise<Locator> {
-  await page
-    .getByRole('navigation', { name: 'Inbox' })
-    .getByRole('button', { name: 'Lists' })
-    .click();
-  const screen = page.getByRole('main', { name: 'Lists' });
-  await screen.getByRole('textbox', { name: 'New list name' }).fill(name);
-  await screen.getByRole('button', { name: 'Create' }).click();
-  const detail = screen.getByRole('region', { name });
-  await expect(detail.getByRole('heading', { name })).toBeVisible();
-  return detail;
 }
 
 async function importInto(page: Page, detail: Locator, lines: readonly string[]): Promise<Locator> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Command } from '../../shared/protocol/commands';
-import { startTestServer, type TestServer } from '../testing/context';
+import { serverPerTest } from '../testing/context';
 import { DIALECTS } from '../testing/storage';
 import { runCommand } from './commands';
 import { ingestInbound } from './ingest';
@@ -9,16 +9,7 @@ import { quietHoursZones, ScheduledSender } from './scheduler';
 
 const CUSTOMER = '+12015550181';
 const HOUR = 3_600_000;
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-function current(): TestServer {
-  if (server === undefined) throw new Error('no server');
-  return server;
-}
+const { start, current } = serverPerTest();
 
 /** The first HH:00 UTC strictly after `after`. */
 function nextUtc(hour: number, after: Date): Date {
@@ -66,7 +57,7 @@ const received = (phone = CUSTOMER) =>
 
 describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
   test('a scheduled text waits until it is due, then goes out in the daytime', async () => {
-    server = await startTestServer(dialect);
+    await start(dialect);
     const sendAt = new Date(Date.now() + HOUR);
     const message = await schedule(sendAt);
     expect(message).toMatchObject({ status: 'scheduled', sendAt: sendAt.toISOString() });
@@ -79,7 +70,7 @@ describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
   });
 
   test('due at night in the recipient’s zone, it waits for 8am there, and says so', async () => {
-    server = await startTestServer(dialect);
+    await start(dialect);
     const sendAt = new Date(Date.now() + HOUR);
     const message = await schedule(sendAt);
     // 03:00 UTC is 10 or 11pm in New York; a day on, no conversation is under way.
@@ -107,7 +98,7 @@ describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
   });
 
   test('a customer who texted in the last 24 hours gets it at any hour', async () => {
-    server = await startTestServer(dialect);
+    await start(dialect);
     const sendAt = new Date(Date.now() + HOUR);
     await schedule(sendAt);
     const night = nextUtc(3, new Date(sendAt.getTime() + 25 * HOUR));
@@ -127,7 +118,7 @@ describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
   });
 
   test('a STOP before it is due stops it, with the reason', async () => {
-    server = await startTestServer(dialect);
+    await start(dialect);
     const sendAt = new Date(Date.now() + HOUR);
     const message = await schedule(sendAt);
     await ingestInbound(
@@ -172,7 +163,7 @@ describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
   });
 
   test('a text scheduled to a California number waits for 8am in California', async () => {
-    server = await startTestServer(dialect);
+    await start(dialect);
     const LOS_ANGELES = '+14155550142';
     // 13:00 UTC is 8am in New York but 5am in San Francisco.
     const sendAt = nextUtc(13, new Date(Date.now() + HOUR));

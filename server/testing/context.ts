@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { afterEach } from 'vitest';
 import type { Role } from '../../shared/consent';
 import type { Change } from '../../shared/protocol/entities';
 import type { SessionUser } from '../auth/sessions';
@@ -7,6 +8,7 @@ import { PhoneSimulator } from '../carriers/simulator';
 import type { DialectName, Storage } from '../db/connect';
 import { migrate } from '../db/migrate';
 import type { ServerContext } from '../domain/context';
+import { ingestInbound } from '../domain/ingest';
 import { applyDeliveryStatus } from '../domain/outbound';
 import { freshStorage } from './storage';
 
@@ -85,4 +87,44 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
     },
     close: () => storage.close(),
   };
+}
+
+/**
+ * A fresh test server per test, for a test file: `start(dialect)` makes
+ * the test's server, `current()` gives it to helpers, and it is closed
+ * after each test.
+ */
+export function serverPerTest(): {
+  readonly start: (dialect: DialectName) => Promise<TestServer>;
+  readonly current: () => TestServer;
+} {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return {
+    start: async (dialect) => {
+      server = await startTestServer(dialect);
+      return server;
+    },
+    current: () => {
+      if (server === undefined) throw new Error('Start the test’s server first.');
+      return server;
+    },
+  };
+}
+
+let texts = 0;
+
+/** A customer texts the test server's business number, as a carrier's webhook would bring it. */
+export async function textFrom(server: TestServer, from: string, body: string) {
+  texts += 1;
+  const result = await ingestInbound(
+    server.context.db,
+    { from, to: BUSINESS_NUMBER, body, carrierId: `SMtest${String(texts)}` },
+    { defaultCountry: 'US', now: new Date() },
+  );
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
 }

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { E164 } from '../phone';
 import { MAX_IMPORT_ROWS } from '../protocol/commands';
-import { importChunks, type PlannedRow } from './importPlan';
-
-const row = (line: number, phone: string, fields: Partial<PlannedRow> = {}): PlannedRow => ({
-  line,
-  phone: phone as E164,
-  label: 'Mobile',
-  kind: 'mobile',
-  why: 'labelled-mobile',
-  others: 0,
-  merged: [],
-  ...fields,
-});
+import { importChunks } from './importPlan';
+import { plannedRow as row } from './testRows';
 
 describe('sending an import', () => {
   it('cuts the rows into commands the server takes: at most MAX_IMPORT_ROWS, and small enough for one packet', () => {

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PlannedRow } from '../../../shared/contacts/importPlan';
+import { plannedRow as row } from '../../../shared/contacts/testRows';
 import type { KnownContact } from '../../../shared/ipc/manage';
-import type { E164 } from '../../../shared/phone';
 import { previewCounts, runImport, savedName, statusOf } from './importRun';
-
-const row = (line: number, phone: string, fields: Partial<PlannedRow> = {}): PlannedRow => ({
-  line,
-  phone: phone as E164,
-  label: 'Mobile',
-  kind: 'mobile',
-  why: 'labelled-mobile',
-  others: 0,
-  merged: [],
-  ...fields,
-});
 
 const contact = (phone: string, fields: Partial<KnownContact> = {}): KnownContact => ({
   phone,

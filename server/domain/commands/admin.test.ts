@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CommandSchema, type Command, type CommandValue } from '../../../shared/protocol/commands';
 import { verifyPassword } from '../../auth/passwords';
 import { authenticate, createSession, type SessionUser } from '../../auth/sessions';
 import { createAccount } from '../../accounts/accounts';
-import { startTestServer, type TestServer } from '../../testing/context';
+import { serverPerTest } from '../../testing/context';
 import { DIALECTS } from '../../testing/storage';
 import { runCommand } from './index';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-function current(): TestServer {
-  if (server === undefined) throw new Error('no server');
-  return server;
-}
+const { start, current } = serverPerTest();
 
 const run = async <C extends Command>(user: SessionUser, command: C, key = randomUUID()) =>
   (await runCommand(current().context, user, key, command, 'desktop')).result;
@@ -35,7 +26,7 @@ const since = (mark: number) => current().published.slice(mark);
 
 describe.each(DIALECTS)('administration commands on %s', (dialect) => {
   test('admins change the business name, country and zone; the whole profile is logged', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const admin = await server.user('admin');
     const supervisor = await server.user('supervisor');
     expect(await run(supervisor, { type: 'account.update', businessName: 'X' })).toEqual({
@@ -76,7 +67,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
   });
 
   test('business numbers: read with the account’s country, and never two accounts’ at once', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const admin = await server.user('admin');
     const mark = server.published.length;
     const { profile } = await ok(admin, { type: 'businessNumber.add', phone: '(201) 555-0199' });
@@ -108,7 +99,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
   });
 
   test('admins add people: the password is hashed, an email in use anywhere is refused', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const admin = await server.user('admin');
     const agent = await server.user('agent');
     const command: Command = {
@@ -160,7 +151,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
   });
 
   test('admins rename people, change roles, and remove access, which ends their sessions', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const admin = await server.user('admin', 'Ana');
     const agent = await server.user('agent', 'Dana');
     const { db } = server.storage;
@@ -196,7 +187,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
   });
 
   test('the last admin cannot be demoted, and nobody removes their own access', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const ana = await server.user('admin', 'Ana');
     expect(await run(ana, { type: 'user.update', userId: ana.id, disabled: true })).toEqual({
       ok: false,

@@ -1,36 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Command, CommandValue } from '../../../shared/protocol/commands';
 import type { SessionUser } from '../../auth/sessions';
 import type { Carrier } from '../../carriers/types';
-import { startTestServer, type TestServer } from '../../testing/context';
+import { serverPerTest, textFrom } from '../../testing/context';
 import { DIALECTS } from '../../testing/storage';
 import { createAccount } from '../../accounts/accounts';
-import { ingestInbound } from '../ingest';
 import { forgetOldKeys, runCommand } from './index';
 
 const CUSTOMER = '+12015550123';
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { start, current } = serverPerTest();
 
-function current(): TestServer {
-  if (server === undefined) throw new Error('no server');
-  return server;
-}
-
-let counter = 0;
-async function inbound(body: string, from = CUSTOMER) {
-  const result = await ingestInbound(
-    current().context.db,
-    { from, to: '+12015550100', body, carrierId: `SMcmd${String((counter += 1))}` },
-    { defaultCountry: 'US', now: new Date() },
-  );
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value;
-}
+const inbound = (body: string, from = CUSTOMER) => textFrom(current(), from, body);
 
 async function run<C extends Command>(
   user: SessionUser,
@@ -79,7 +60,7 @@ const listId = async (name: string) =>
 
 describe.each(DIALECTS)('commands on %s', (dialect) => {
   test('an agent replies in a conversation: stored, sent to the phone, delivered, and published', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent', 'Dana');
     const { conversationId } = await inbound('Can I move my appointment?');
     const { message } = await ok(agent, {
@@ -101,7 +82,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('a replayed key returns the first result and texts the customer once', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { conversationId } = await inbound('hello?');
     const key = randomUUID();
@@ -117,7 +98,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('keys are remembered for 30 days, then forgotten', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     await ok(agent, { type: 'list.create', name: 'Walk-ins' }, 'walk-ins-list-1');
     const keys = () => current().storage.db.selectFrom('idempotency').select('key').execute();
@@ -129,7 +110,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('the same key sent twice at once runs once', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { conversationId } = await inbound('hello?');
     const key = randomUUID();
@@ -145,7 +126,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('a reply to a contact who texted STOP is refused with the reason and nothing is stored', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { conversationId } = await inbound('STOP');
     const { result } = await run(agent, { type: 'message.send', conversationId, body: 'But wait' });
@@ -161,7 +142,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('texting a new number starts a conversation with a new contact', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { message } = await ok(agent, {
       type: 'message.send',
@@ -180,7 +161,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('an agent cannot block, unblock or edit triggers; a supervisor can block, and the contact is opted out', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const supervisor = await server.user('supervisor', 'Sam');
     const { contactId } = await inbound('you people are the worst');
@@ -209,7 +190,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('opting in a blocked contact says "Unblock first"; without a note it asks how they consented', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const supervisor = await server.user('supervisor');
     const { contactId } = await inbound('STOP');
@@ -241,7 +222,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('lists: an agent toggles a contact onto and off a list; unknown lists are refused', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { contactId } = await inbound('hi');
     const marketing = await listId('Marketing');
@@ -272,7 +253,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('another account’s contacts and conversations read as not found', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const { contactId, conversationId } = await inbound('hi');
     const otherAccount = await createAccount(
       server.storage.db,
@@ -294,7 +275,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('assign, close, reopen, notes and reads', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent', 'Dana');
     const other = await server.user('agent', 'Lee');
     const { conversationId } = await inbound('hello');
@@ -328,7 +309,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('a possible opt-out: dismissed, it stays opted in; confirmed, the contact is opted out with the text quoted', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent', 'Dana');
     const complaint = 'stop sending me these promos, this is so annoying';
     const first = await inbound(complaint);
@@ -371,7 +352,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('triggers: a supervisor saves a set; opt-out words and duplicates are refused with where they are', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const supervisor = await server.user('supervisor');
     const marketing = await listId('Marketing');
     const refused = await run(supervisor, {
@@ -423,7 +404,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('a new account starts with the default templates, and its profile and templates are in the log', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const log = await server.storage.db
       .selectFrom('change_log')
       .select(['type', 'data'])
@@ -450,7 +431,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('templates: an agent is refused in words; a supervisor replaces the set, keeping ids', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const supervisor = await server.user('supervisor');
     const refused = await run(agent, { type: 'templates.update', templates: [] });
@@ -496,7 +477,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('templates: an unknown id or a name used twice refuses the save, saying where', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const supervisor = await server.user('supervisor');
     const published = server.published.length;
     const { result } = await run(supervisor, {
@@ -529,7 +510,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('import: good rows are imported, bad ones reported by line, and nobody opted out is opted back in', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { contactId: stopped } = await inbound('STOP', '+12015550150');
     const report = await ok(agent, {
@@ -575,7 +556,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('commands at the same moment all stand: an assignment and a reply, two lists of one name', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent', 'Dana');
     const other = await server.user('agent', 'Lee');
     const { conversationId } = await inbound('hello');
@@ -606,7 +587,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
   });
 
   test('a carrier that fails to answer leaves the text failed with a reason, not stuck sending', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { conversationId } = await inbound('hello');
     const broken: Carrier = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   MAX_IMPORT_ROWS,
   type Command,
@@ -9,32 +9,14 @@ import {
 } from '../../../shared/protocol/commands';
 import type { Change } from '../../../shared/protocol/entities';
 import type { SessionUser } from '../../auth/sessions';
-import { startTestServer, type TestServer } from '../../testing/context';
+import { serverPerTest, textFrom } from '../../testing/context';
 import { DIALECTS } from '../../testing/storage';
-import { ingestInbound } from '../ingest';
 import { runCommand } from './index';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { start, current } = serverPerTest();
 
-function current(): TestServer {
-  if (server === undefined) throw new Error('no server');
-  return server;
-}
-
-let counter = 0;
-async function inbound(from: string, body: string) {
-  const result = await ingestInbound(
-    current().context.db,
-    { from, to: '+12015550100', body, carrierId: `SMimport${String((counter += 1))}` },
-    { defaultCountry: 'US', now: new Date() },
-  );
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.contactId;
-}
+const inbound = async (from: string, body: string) =>
+  (await textFrom(current(), from, body)).contactId;
 
 async function ok<C extends Command>(
   user: SessionUser,
@@ -93,7 +75,7 @@ const numberOf = (n: number) =>
 
 describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   test('5000 rows into a list, then the same 5000 onto another: all imported, then all updated', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const marketing = await listId('Marketing');
     const { list: vip } = await ok(agent, { type: 'list.create', name: 'VIP' });
@@ -140,7 +122,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('names: a known name is kept (counted), a missing one filled, and overwriteNames lets the file win', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     await importRows(agent, [
       { line: 2, phone: '201-555-0140', name: 'Ann' },
@@ -183,7 +165,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('the same number twice is one contact, created once, on the lists of both rows', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const marketing = await listId('Marketing');
     const { list: vip } = await ok(agent, { type: 'list.create', name: 'VIP' });
@@ -210,7 +192,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('a text from a number being imported at that moment: one contact, with the name and the text', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const phones = Array.from({ length: 50 }, (_, n) => numberOf(n));
     const [report] = await Promise.all([
@@ -231,7 +213,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('a contact who texted STOP, or was blocked, stays out whatever the file says, and its line is reported', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const supervisor = await server.user('supervisor');
     const stopped = await inbound('+12015550150', 'STOP');
@@ -262,7 +244,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('into the Opt-Out List: those it opts out are counted, those already out are reported by line', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     await inbound('+12015550150', 'STOP');
     await inbound('+12015550160', 'hello');
@@ -297,7 +279,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('"no" in the opted-in column opts a known contact out and counts it', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     await inbound('+12015550160', 'hello');
     const report = await importRows(agent, [
@@ -312,7 +294,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('bad rows are reported by line, in order, and the rest imported', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const report = await importRows(
       agent,
@@ -334,7 +316,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
   });
 
   test('the log: one contact.updated per contact created or changed, none for a row that changed nothing', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const marketing = await listId('Marketing');
     await importRows(agent, [

@@ -1,33 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Command, CommandValue } from '../../../shared/protocol/commands';
 import type { SessionUser } from '../../auth/sessions';
-import { startTestServer, type TestServer } from '../../testing/context';
+import { serverPerTest, textFrom } from '../../testing/context';
 import { DIALECTS } from '../../testing/storage';
-import { ingestInbound } from '../ingest';
 import { runCommand } from './index';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { start, current } = serverPerTest();
 
-function current(): TestServer {
-  if (server === undefined) throw new Error('no server');
-  return server;
-}
-
-let counter = 0;
-async function inbound(from: string, body: string) {
-  const result = await ingestInbound(
-    current().context.db,
-    { from, to: '+12015550100', body, carrierId: `SMlist${String((counter += 1))}` },
-    { defaultCountry: 'US', now: new Date() },
-  );
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.contactId;
-}
+const inbound = async (from: string, body: string) =>
+  (await textFrom(current(), from, body)).contactId;
 
 const run = async <C extends Command>(user: SessionUser, command: C) =>
   (await runCommand(current().context, user, randomUUID(), command, 'desktop')).result;
@@ -65,7 +47,7 @@ const members = async (list: string) =>
 
 describe.each(DIALECTS)('list commands on %s', (dialect) => {
   test('anyone renames a list; a name another list has, in any case, is refused', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const { list } = await ok(agent, { type: 'list.create', name: 'Walk-ins' });
     const mark = server.published.length;
@@ -94,7 +76,7 @@ describe.each(DIALECTS)('list commands on %s', (dialect) => {
   });
 
   test('deleting: supervisors only; Marketing Opt-Out and lists a trigger uses are refused in words', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const supervisor = await server.user('supervisor');
     const marketing = await listId('Marketing');
@@ -137,7 +119,7 @@ describe.each(DIALECTS)('list commands on %s', (dialect) => {
   });
 
   test('a deleted list leaves every member, who is logged again without it, then list.deleted', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const supervisor = await server.user('supervisor');
     const { list } = await ok(agent, { type: 'list.create', name: 'Walk-ins' });
@@ -181,7 +163,7 @@ describe.each(DIALECTS)('list commands on %s', (dialect) => {
   });
 
   test('Remove opted-out takes opted-out and blocked members off, each in their history, and counts them', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent', 'Dana');
     const supervisor = await server.user('supervisor');
     const { list } = await ok(agent, { type: 'list.create', name: 'Newsletter' });
@@ -223,7 +205,7 @@ describe.each(DIALECTS)('list commands on %s', (dialect) => {
   });
 
   test('an import reads numbers without a country code in the country chosen for it', async () => {
-    server = await startTestServer(dialect);
+    const server = await start(dialect);
     const agent = await server.user('agent');
     const report = await ok(agent, {
       type: 'contacts.import',
