@@ -5,7 +5,7 @@
  * text is filled in, and how a skipped member is described. Pure.
  */
 import type { GateRefusalCode } from './consent/gate';
-import { DEFAULT_QUIET_HOURS, type QuietHours } from './consent/quietHours';
+import { DEFAULT_QUIET_HOURS, describeDays, WEEKDAYS, type QuietHours } from './consent/quietHours';
 import { fillTemplate } from './templates';
 
 export const CAMPAIGN_PURPOSES = ['marketing', 'transactional'] as const;
@@ -104,7 +104,12 @@ export function skipLabel(skip: CampaignSkip, suppressionListName = 'Marketing O
   }
 }
 
-/** A recipient held for quiet hours: "Quiet hours: sends at 8:00 their time". */
+/**
+ * A recipient held for quiet hours: "Quiet hours: sends at 8:00 their time",
+ * and the days when the window leaves some out ("…, Mon–Sat").
+ */
 export function quietHoursWait(hours: QuietHours = DEFAULT_QUIET_HOURS): string {
-  return `Quiet hours: sends at ${String(hours.start)}:00 their time`;
+  const start = hours.start.replace(/^0(?=\d:)/u, '');
+  const days = hours.days.length === WEEKDAYS.length ? '' : `, ${describeDays(hours.days)}`;
+  return `Quiet hours: sends at ${start} their time${days}`;
 }

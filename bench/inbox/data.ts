@@ -3,6 +3,7 @@
  * conversations newest first, a team of five, and the texts that arrive
  * while the list is on screen.
  */
+import { DEFAULT_QUIET_HOURS } from '../../shared/consent';
 import type { AccountView, ConversationRow, SessionView } from '../../shared/ipc';
 
 export const TEAM = [
@@ -33,6 +34,7 @@ const PROFILE = {
   defaultCountry: 'US',
   timeZone: null,
   businessNumbers: ['+12015550100'],
+  quietHours: DEFAULT_QUIET_HOURS,
 };
 
 export const ACCOUNT: AccountView = {

@@ -11,6 +11,7 @@ import type {
   MessagePage,
   SessionView,
 } from '../../shared/ipc';
+import { DEFAULT_QUIET_HOURS } from '../../shared/consent';
 import type { Change } from '../../shared/protocol/entities';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
 import {
@@ -348,6 +349,7 @@ describe('the account', () => {
       defaultCountry: 'US',
       timeZone: null,
       businessNumbers: ['+12015550100'],
+      quietHours: DEFAULT_QUIET_HOURS,
     });
     expect(before.templates.map((template) => template.name)).toEqual([
       'Thanks',

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { defaultTriggerRules } from '../../shared/consent';
+import { DEFAULT_QUIET_HOURS, defaultTriggerRules } from '../../shared/consent';
 import { normalizePhone, type CountryCode } from '../../shared/phone';
 import type { Change } from '../../shared/protocol/entities';
 import { DEFAULT_TEMPLATES } from '../../shared/templates';
@@ -137,6 +137,7 @@ async function createAccountIn(
           defaultCountry: input.defaultCountry,
           timeZone: null,
           businessNumbers: [phone.value],
+          quietHours: DEFAULT_QUIET_HOURS,
         },
       },
       ...lists.map((list) => ({

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { DIALECTS, freshStorage } from '../testing/storage';
+import { DEFAULT_QUIET_HOURS } from '../../shared/consent';
+import { accountProfileOf } from '../domain/accountProfile';
 import type { Storage } from './connect';
 import { migrate, MIGRATIONS } from './migrate';
 
@@ -242,6 +244,39 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       .where('id', '=', 'a1')
       .executeTakeFirstOrThrow();
     expect(account.last_seq).toBe(8);
+  });
+});
+
+describe.each(DIALECTS)('migration 0008 on %s', (dialect) => {
+  test('0008: accounts gain quiet hours, unset (8:00–21:00 every day) until an admin sets them', async () => {
+    storage = await freshStorage(dialect);
+    await migrate(storage, '0007_campaigns');
+    const { db } = storage;
+    await db
+      .insertInto('accounts')
+      .values({
+        id: 'a1',
+        name: 'Acme Dental',
+        default_country: 'US',
+        support_contact: '',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    expect(await migrate(storage)).toEqual(['0008_quiet_hours']);
+    const account = await db
+      .selectFrom('accounts')
+      .select('quiet_hours')
+      .where('id', '=', 'a1')
+      .executeTakeFirstOrThrow();
+    expect(account.quiet_hours).toBeNull();
+    expect((await accountProfileOf(db, 'a1')).quietHours).toEqual(DEFAULT_QUIET_HOURS);
+    const window = { start: '09:00', end: '17:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'] };
+    await db
+      .updateTable('accounts')
+      .set({ quiet_hours: JSON.stringify(window) })
+      .where('id', '=', 'a1')
+      .execute();
+    expect((await accountProfileOf(db, 'a1')).quietHours).toEqual(window);
   });
 });
 

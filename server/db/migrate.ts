@@ -8,6 +8,7 @@ import scheduledSends from './migrations/0004_scheduled_sends';
 import templates from './migrations/0005_templates';
 import accountProfile from './migrations/0006_account_profile';
 import campaigns from './migrations/0007_campaigns';
+import quietHours from './migrations/0008_quiet_hours';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFac
   ['0005_templates', templates],
   ['0006_account_profile', accountProfile],
   ['0007_campaigns', campaigns],
+  ['0008_quiet_hours', quietHours],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {

@@ -21,6 +21,11 @@ export interface AccountsTable {
   optout_webhook_secret: string | null;
   /** IANA zone quiet hours are read in, unless a contact has their own. */
   time_zone: string | null;
+  /**
+   * JSON of the window campaigns and scheduled texts go out in (QuietHours:
+   * start, end, days); null for the default, 8:00–21:00 every day.
+   */
+  quiet_hours: string | null;
 }
 
 export interface UsersTable {

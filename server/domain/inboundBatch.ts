@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { applyInbound } from '../../shared/consent';
+import { applyInbound, createContact, thenApply } from '../../shared/consent';
 import type { Change, PendingChange } from '../../shared/protocol/entities';
 import { chunksFor } from '../db/chunks';
 import { timeOrderedId } from '../db/ids';
@@ -11,7 +11,6 @@ import type { InboundText, Ingested } from './ingest';
 import {
   CONTACT_COLUMNS,
   consentOf,
-  contactSnapshot,
   conversationSnapshot,
   messageSnapshot,
   listIdsOfEach,
@@ -165,8 +164,12 @@ async function writeAccountTexts(
     const conversation = found(threads.get(key));
     const listIds = lists.get(contact.id) ?? [];
     const messageId = timeOrderedId();
+    // A contact this batch created starts its history with its first text (R12).
+    const creation = created.delete(contact.id)
+      ? createContact({ source: 'inbound' }, { now: text.at })
+      : null;
     const outcome = applyInbound(
-      consentOf(contact, listIds),
+      creation?.state ?? consentOf(contact, listIds),
       { type: 'inbound', body: text.body, messageId },
       { now: text.at, triggers },
     );
@@ -192,19 +195,19 @@ async function writeAccountTexts(
       carrier_id: text.carrierId,
       possible_opt_out: outcome.intent.kind === 'message' && outcome.intent.possibleOptOut ? 1 : 0,
     });
-    const write = planConsent(contact, listIds, outcome, text.at);
+    // A new contact always has a history entry, so it is announced (contact.updated)
+    // with its first text: desktops learn contacts from the log.
+    const write = planConsent(
+      contact,
+      listIds,
+      creation === null ? outcome : thenApply(creation, outcome),
+      text.at,
+    );
     if (write.entries.length > 0) {
       consent.push(write);
       contacts.set(text.phone, write.contact);
       lists.set(contact.id, write.lists);
     }
-    // A contact this batch created is announced with its first text, even
-    // when its consent did not change: desktops learn contacts from the log.
-    const announce =
-      write.changes.length === 0 && created.delete(contact.id)
-        ? [{ type: 'contact.updated' as const, data: contactSnapshot(contact, listIds) }]
-        : [];
-    if (write.changes.length > 0) created.delete(contact.id);
     const queued: string[] = [];
     for (const effect of outcome.effects) {
       if (effect.type === 'notice') {
@@ -222,7 +225,6 @@ async function writeAccountTexts(
     }
     messages.push(...own);
     const changes: PendingChange[] = [
-      ...announce,
       ...write.changes,
       ...own.map((row) => ({ type: 'message.created' as const, data: messageSnapshot(row) })),
     ];

@@ -56,13 +56,36 @@ describe.each(DIALECTS)('ingest on %s', (dialect) => {
       status: 'received',
       body: 'Hi, can I move my appointment?',
     });
-    // The new contact is announced with its first text, so desktops know the number.
+    // The new contact is announced with its first text, so desktops know the number,
+    // and its history starts with how it came to be: it texted us (R12).
     expect(result.changes.map((change) => change.type)).toEqual([
       'contact.updated',
+      'consent.recorded',
       'message.created',
       'conversation.updated',
     ]);
     expect(result.changes[0]?.data).toMatchObject({ phone: CUSTOMER, optedIn: true });
+    const created = {
+      contactId: result.contactId,
+      change: 'created',
+      source: 'inbound',
+      actor: { kind: 'contact' },
+    };
+    expect(result.changes[1]?.data).toMatchObject(created);
+    const history = await db()
+      .selectFrom('consent_history')
+      .select(['change', 'source', 'actor', 'at'])
+      .where('contact_id', '=', result.contactId)
+      .execute();
+    expect(history).toEqual([
+      {
+        change: 'created',
+        source: 'inbound',
+        actor: '{"kind":"contact"}',
+        at: message?.created_at,
+      },
+    ]);
+    // Created once: the next text adds nothing to the history.
     const second = await text('Thursday would be best');
     expect(second.changes[0]?.seq).toBe((result.changes.at(-1)?.seq ?? 0) + 1);
     expect(second.changes.map((change) => change.type)).toEqual([
@@ -88,6 +111,7 @@ describe.each(DIALECTS)('ingest on %s', (dialect) => {
     expect(messages.map((message) => message.direction)).toEqual(['inbound', 'system']);
     const history = await server.storage.db.selectFrom('consent_history').selectAll().execute();
     expect(history).toMatchObject([
+      { change: 'created', source: 'inbound', word: null, text: null },
       { change: 'opted-out', source: 'keyword', word: 'STOP', text: 'Stop please' },
     ]);
   });
@@ -310,6 +334,20 @@ describe.each(DIALECTS)('group commit of inbound texts on %s', (dialect) => {
     expect(new Set(inbound.map((row) => row.carrier_id)).size).toBe(300);
     expect(new Set(ingested.map((result) => result.messageId)).size).toBe(300);
     expect(await db().selectFrom('contacts').select('id').execute()).toHaveLength(17);
+    // Each of them was created once, by its first text, and its history says so first (R12).
+    const history = await db()
+      .selectFrom('consent_history')
+      .select(['contact_id', 'change', 'source'])
+      .orderBy('id')
+      .execute();
+    const firsts = new Map<string, string>();
+    for (const row of history)
+      if (!firsts.has(row.contact_id)) firsts.set(row.contact_id, row.change);
+    expect([...firsts.values()]).toEqual(Array.from({ length: 17 }, () => 'created'));
+    expect(history.filter((row) => row.change === 'created')).toHaveLength(17);
+    expect(history.filter((row) => row.change === 'created').map((row) => row.source)).toEqual(
+      Array.from({ length: 17 }, () => 'inbound'),
+    );
 
     // Every text's changes are consecutive, the texts' runs follow one another
     // in the order the texts were sent, and together they leave no gap.
@@ -388,6 +426,7 @@ describe.each(DIALECTS)('group commit of inbound texts on %s', (dialect) => {
       .orderBy('id')
       .execute();
     expect(history).toEqual([
+      { change: 'created', source: 'inbound', text: null },
       { change: 'opted-out', source: 'keyword', text: 'STOP' },
       { change: 'opted-in', source: 'inbound', text: 'Sorry, wrong button, I still need Tuesday' },
     ]);

@@ -162,6 +162,51 @@ describe.each(DIALECTS)('scheduled texts on %s', (dialect) => {
     ).toEqual(['UTC']);
   });
 
+  test('the account’s own window and days hold a scheduled text: a Sunday text waits for Monday 9:30', async () => {
+    const server = await start(dialect);
+    const admin = await server.user('admin');
+    const updated = await runCommand(
+      server.context,
+      admin,
+      randomUUID(),
+      {
+        type: 'account.update',
+        quietHours: {
+          start: '09:30',
+          end: '18:00',
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+        },
+      },
+      'desktop',
+    );
+    expect(updated.result.ok).toBe(true);
+    const sendAt = new Date(Date.now() + HOUR);
+    const message = await schedule(sendAt);
+    // 16:00 UTC on a Sunday is 11am or noon in New York: inside 9:30–18:00, but not a day it goes.
+    let sunday = nextUtc(16, sendAt);
+    while (sunday.getUTCDay() !== 0) sunday = nextUtc(16, sunday);
+    await runAt(sunday);
+    expect(received()).toEqual([]);
+    const held = await statusOf(message.id);
+    expect(held.status).toBe('scheduled');
+    const monday = new Date(held.send_at ?? '');
+    expect(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: 'America/New_York',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .format(monday)
+        .replace(',', ''),
+    ).toBe('Mon 09:30');
+    await runAt(new Date(monday.getTime() - 60_000));
+    expect(received()).toEqual([]);
+    await runAt(monday);
+    expect(received()).toEqual(['Your cleaning is tomorrow at 9']);
+  });
+
   test('a text scheduled to a California number waits for 8am in California', async () => {
     await start(dialect);
     const LOS_ANGELES = '+14155550142';

@@ -1,4 +1,5 @@
 import { isTimeZone, quietHoursDecision } from '../../shared/consent';
+import { quietHoursOf } from './accountProfile';
 import { appendChanges } from './changes';
 import { DueWork } from './dueWork';
 import type { ServerContext } from './context';
@@ -78,10 +79,10 @@ export function quietHoursZones(input: {
 }
 
 /**
- * Sends scheduled texts when they are due. A text due during the recipient's
- * quiet hours (8am–9pm their time) waits for the morning, unless the
- * customer texted in the last 24 hours; the new time is published so the
- * desktops show it. A due text is queued and goes through the send gate
+ * Sends scheduled texts when they are due. A text due outside the account's
+ * window in the recipient's zone (8am–9pm every day unless an admin set
+ * another) waits for it to open, unless the customer texted in the last 24
+ * hours; the new time is published so the desktops show it. A due text is queued and goes through the send gate
  * like any other, so a STOP in the meantime still stops it.
  */
 export class ScheduledSender {
@@ -138,6 +139,7 @@ export class ScheduledSender {
           'contacts.phone',
           'accounts.time_zone as accountZone',
           'accounts.default_country as country',
+          'accounts.quiet_hours',
         ])
         .where('messages.status', '=', 'scheduled')
         .where('messages.send_at', '<=', now.toISOString())
@@ -159,6 +161,7 @@ export class ScheduledSender {
           zone: quietHoursZones({ ...message, at: now }),
           at: now,
           lastInboundAt: last === undefined ? null : new Date(last.created_at),
+          hours: quietHoursOf(message.quiet_hours),
         });
         const moved = await this.#move(
           message.id,

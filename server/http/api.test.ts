@@ -72,6 +72,7 @@ describe.each(DIALECTS)('REST API on %s', (dialect) => {
     expect(status).toBe(200);
     expect(json).toMatchObject({ phone: '+12015550123', optedIn: true, blocked: false, lists: [] });
     expect(json.history).toMatchObject([
+      { change: 'created', source: 'inbound', by: 'the contact' },
       { change: 'opted-out', source: 'keyword', word: 'STOP', by: 'the contact' },
       { change: 'opted-in', source: 'inbound', text: 'Actually I still need reminders' },
     ]);
@@ -117,6 +118,7 @@ describe.each(DIALECTS)('REST API on %s', (dialect) => {
     expect(both.status).toBe(200);
     expect(both.json).toMatchObject({ name: 'Ann', blocked: false, optedIn: true });
     expect((both.json.history as { change: string }[]).map((entry) => entry.change)).toEqual([
+      'created',
       'blocked',
       'opted-out',
       'unblocked',

@@ -56,17 +56,18 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
   };
   const receipts: Promise<unknown>[] = [];
   simulator.onStatus((update) => receipts.push(applyDeliveryStatus(context, update)));
+  const settled = async (): Promise<void> => {
+    // Receipts are sent on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all(receipts);
+  };
   return {
     storage,
     simulator,
     context,
     accountId,
     published,
-    settled: async () => {
-      // Receipts are sent on the next turn of the event loop.
-      await new Promise((resolve) => setImmediate(resolve));
-      await Promise.all(receipts);
-    },
+    settled,
     user: async (role, name = `A ${role}`) => {
       const id = randomUUID();
       const email = `${id}@acme.test`;
@@ -85,7 +86,11 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
         .execute();
       return { id, accountId, email, name, role, sessionId: randomUUID() };
     },
-    close: () => storage.close(),
+    // A receipt still on its way would otherwise reach a closed database.
+    close: async () => {
+      await settled().catch(() => undefined);
+      await storage.close();
+    },
   };
 }
 

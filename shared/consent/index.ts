@@ -1,6 +1,7 @@
 export { classifyInbound, type InboundIntent } from './classify';
 export { formatDay } from './dates';
 export { explainInbound, type InboundExplanation } from './explain';
+export { describeCreation, type CreatedEntry } from './history';
 export {
   describeOptOut,
   sendGate,
@@ -10,7 +11,13 @@ export {
   type GateRefusalCode,
   type OutboundSend,
 } from './gate';
-export { applyConsentEvent, applyInbound, type InboundOutcome } from './reducer';
+export {
+  applyConsentEvent,
+  applyInbound,
+  createContact,
+  thenApply,
+  type InboundOutcome,
+} from './reducer';
 export { foldText, normalizeInboundText } from './text';
 export {
   defaultTriggerRules,
@@ -20,10 +27,18 @@ export {
 } from './triggers';
 export * from './types';
 export {
+  clockMinutes,
   CONVERSATION_WINDOW_MS,
   DEFAULT_QUIET_HOURS,
+  describeDays,
+  describeQuietHours,
+  formatClock,
   isTimeZone,
+  normalizeQuietHours,
   quietHoursDecision,
+  quietHoursProblem,
+  WEEKDAYS,
   type QuietDecision,
   type QuietHours,
+  type Weekday,
 } from './quietHours';

@@ -3,20 +3,24 @@
  * event, checked after each step against a tiny model of what the rules say.
  * The headline invariant: after any sequence, the send gate refuses every
  * send to a contact who is blocked or whose last consent-changing event was
- * an opt-out, and allows a reply otherwise.
+ * an opt-out, and allows a reply otherwise. Each run starts where storage
+ * starts a contact, with `createContact`, so the history it builds up must
+ * begin with exactly one `created` entry (R12), whatever follows.
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { classifyInbound } from './classify';
 import { ADMIN, AGENT, SUPERVISOR, TRIGGERS } from './fixtures';
 import { sendGate, type OutboundSend } from './gate';
-import { applyConsentEvent } from './reducer';
+import { applyConsentEvent, createContact } from './reducer';
 import {
   INITIAL_CONSENT,
   type ConsentContext,
   type ConsentEvent,
+  type ConsentHistoryEntry,
   type ConsentOutcome,
   type ConsentState,
+  type ContactCreation,
   type UserActor,
 } from './types';
 
@@ -29,6 +33,8 @@ interface Model {
 
 interface Real {
   state: ConsentState;
+  /** Every entry the engine returned, in order, as storage appends them. */
+  history: ConsentHistoryEntry[];
 }
 
 const SENDS: readonly OutboundSend[] = [
@@ -44,6 +50,9 @@ const LISTS = ['marketing', 'marketing-opt-out', 'vip'] as const;
 
 function expectInvariants(model: Model, real: Real): void {
   const { state } = real;
+  // R12: the history starts with how the contact came to be, and says it once.
+  expect(real.history[0]?.change).toBe('created');
+  expect(real.history.filter((entry) => entry.change === 'created')).toHaveLength(1);
   expect(state.blocked).toBe(model.blocked);
   expect(state.optedIn).toBe(model.last === 'in' && !model.blocked);
   expect(state.optedIn).toBe(state.optOut === null);
@@ -86,6 +95,7 @@ class EventCommand implements fc.Command<Model, Real> {
       if (!result.ok) return;
       this.checkOutcome(model, before, result.value);
       real.state = result.value.state;
+      real.history.push(...result.value.history);
       for (const entry of result.value.history) expect(entry.at).toBe(this.now);
     }
     expectInvariants(model, real);
@@ -304,16 +314,39 @@ const event: fc.Arbitrary<ConsentEvent> = fc.oneof(
   }),
 );
 
+/** Every way a contact comes to be (R12). */
+const creation: fc.Arbitrary<ContactCreation> = fc.oneof(
+  fc.constant({ source: 'inbound' as const }),
+  fc.record({
+    source: fc.constantFrom('import' as const, 'send' as const, 'api' as const),
+    by: user,
+  }),
+);
+
 test('any sequence of events keeps R1–R6, R9 and R11, and the gate refuses after an opt-out or block', () => {
   fc.assert(
     fc.property(
+      creation,
+      at,
       fc.commands([fc.tuple(event, at).map(([anEvent, now]) => new EventCommand(anEvent, now))], {
         maxCommands: 40,
       }),
-      (commands) => {
+      (how, createdAt, commands) => {
+        const created = createContact(how, { now: createdAt });
+        // A new contact is one we have heard nothing against; being created is no consent change.
+        expect(created.state).toEqual(INITIAL_CONSENT);
+        expect(created.effects).toEqual([]);
+        expect(created.history).toEqual([
+          {
+            at: createdAt,
+            actor: how.source === 'inbound' ? { kind: 'contact' } : how.by,
+            change: 'created',
+            source: how.source,
+          },
+        ]);
         const setup = () => ({
           model: { blocked: false, last: 'in' as const, lists: new Set<string>() } as Model,
-          real: { state: INITIAL_CONSENT },
+          real: { state: created.state, history: [...created.history] },
         });
         fc.modelRun(setup, commands);
       },

@@ -1,18 +1,20 @@
 import { classifyInbound, isClaimableOptOutWord, type InboundIntent } from './classify';
 import { sendGate } from './gate';
-import type {
-  Actor,
-  ConsentContext,
-  ConsentEffect,
-  ConsentEvent,
-  ConsentHistoryEntry,
-  ConsentOutcome,
-  ConsentRefusal,
-  ConsentState,
-  ListChangeSource,
-  ListId,
-  OptOutRecord,
-  UserActor,
+import {
+  INITIAL_CONSENT,
+  type Actor,
+  type ConsentContext,
+  type ConsentEffect,
+  type ConsentEvent,
+  type ConsentHistoryEntry,
+  type ConsentOutcome,
+  type ConsentRefusal,
+  type ConsentState,
+  type ContactCreation,
+  type ListChangeSource,
+  type ListId,
+  type OptOutRecord,
+  type UserActor,
 } from './types';
 import { fail, ok, type Result } from '../result';
 
@@ -300,4 +302,39 @@ export function applyConsentEvent(
       return refusal === null ? ok(outcome.done()) : fail(refusal);
     }
   }
+}
+
+/**
+ * A new contact (R12): consent as for anyone we have heard nothing against,
+ * and the history's first entry, `created`, saying how they came to be and
+ * who did it. It changes no consent, fires no webhook and is no opt-in or
+ * opt-out. Not an event: only storage knows that a row is new, so it calls
+ * this once, where it inserts the row, and applies what follows (the first
+ * text, the import's row) to the state it returns — see `thenApply`.
+ */
+export function createContact(
+  creation: ContactCreation,
+  context: Pick<ConsentContext, 'now'>,
+): ConsentOutcome {
+  return {
+    state: INITIAL_CONSENT,
+    history: [
+      {
+        at: context.now,
+        actor: creation.source === 'inbound' ? CONTACT : creation.by,
+        change: 'created',
+        source: creation.source,
+      },
+    ],
+    effects: [],
+  };
+}
+
+/** Two outcomes one after the other, as one: the second's state, both histories and effects in order. */
+export function thenApply(first: ConsentOutcome, second: ConsentOutcome): ConsentOutcome {
+  return {
+    state: second.state,
+    history: [...first.history, ...second.history],
+    effects: [...first.effects, ...second.effects],
+  };
 }

@@ -50,6 +50,19 @@ export type OptInSource = 'inbound' | 'keyword' | 'manual';
 /** Who changed a list membership. */
 export type ListChangeSource = 'manual' | 'trigger' | 'import';
 
+/**
+ * How a contact came to be (R12), the `source` of the first entry of its
+ * history: their first text to us, an import, a person texting a new number
+ * from the app, or an integration doing so through the REST API. (Campaigns
+ * go to lists, whose members exist already: a campaign makes no contact.)
+ */
+export type CreationSource = 'inbound' | 'import' | 'send' | 'api';
+
+/** A contact stored for the first time, and who did it when a person did. */
+export type ContactCreation =
+  | { readonly source: 'inbound' }
+  | { readonly source: 'import' | 'send' | 'api'; readonly by: UserActor };
+
 /** The opt-out in force: what the send gate tells a person. */
 export interface OptOutRecord {
   readonly at: string;
@@ -116,7 +129,7 @@ export type ConsentEvent =
   | { readonly type: 'trigger-fired'; readonly triggerId: string; readonly messageId: string };
 
 export type ConsentChange =
-  'opted-out' | 'opted-in' | 'blocked' | 'unblocked' | 'list-added' | 'list-removed';
+  'created' | 'opted-out' | 'opted-in' | 'blocked' | 'unblocked' | 'list-added' | 'list-removed';
 
 /** One entry of the append-only consent history (R12). */
 export type ConsentHistoryEntry = {
@@ -125,6 +138,11 @@ export type ConsentHistoryEntry = {
   /** The customer's text, or the person's note. */
   readonly text?: string;
 } & (
+  | {
+      /** The first entry of every contact's history, and only that: how they came to be. */
+      readonly change: 'created';
+      readonly source: CreationSource;
+    }
   | {
       readonly change: 'opted-out';
       readonly source: OptOutSource;

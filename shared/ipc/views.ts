@@ -4,6 +4,7 @@ import {
   ContactSchema,
   ListSchema,
   MessageSchema,
+  QuietHoursSchema,
   TemplateSchema,
   TriggerSchema,
   UserSchema,
@@ -131,6 +132,8 @@ export const AccountProfileViewSchema = z.object({
   timeZone: z.string().nullable(),
   /** The account's business numbers (E.164), oldest first. */
   businessNumbers: z.array(z.string()),
+  /** When campaigns and scheduled texts may go out, in each customer's zone. */
+  quietHours: QuietHoursSchema,
 });
 export type AccountProfileView = z.infer<typeof AccountProfileViewSchema>;
 

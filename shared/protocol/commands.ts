@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CAMPAIGN_PURPOSES } from '../campaigns';
-import { isTimeZone } from '../consent/quietHours';
+import { isTimeZone, quietHoursProblem } from '../consent/quietHours';
 import { CampaignSnapshotSchema } from './campaigns';
 import type { Role } from '../consent/types';
 import { isCountryCode } from '../phone';
@@ -10,6 +10,7 @@ import {
   ConversationSchema,
   ListSchema,
   MessageSchema,
+  QuietHoursSchema,
   ReadSchema,
   TemplatesSchema,
   TriggersSchema,
@@ -69,6 +70,13 @@ const personName = z
 
 /** The shortest password a person may be given (the REST API's rule too). */
 export const MIN_PASSWORD_LENGTH = 12;
+
+/** The window campaigns and scheduled texts go out in, as an admin sets it: start before end, a day at least. */
+export const QuietHoursInputSchema = QuietHoursSchema.strict().superRefine((hours, context) => {
+  const problem = quietHoursProblem(hours);
+  if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+});
+export type QuietHoursInput = z.infer<typeof QuietHoursInputSchema>;
 
 export const IdempotencyKeySchema = z
   .string({ error: 'Every command needs an idempotency key.' })
@@ -260,13 +268,16 @@ export const CommandSchema = z.discriminatedUnion('type', [
       defaultCountry: country.optional(),
       /** The zone quiet hours are read in when a number does not tell; null for the country's. */
       timeZone: timeZone.nullable().optional(),
+      /** When campaigns and scheduled texts may go out, in each customer's zone (default 08:00–21:00, every day). */
+      quietHours: QuietHoursInputSchema.optional(),
     })
     .refine(
       (command) =>
         command.businessName !== undefined ||
         command.defaultCountry !== undefined ||
-        command.timeZone !== undefined,
-      'Say what to change: businessName, defaultCountry or timeZone.',
+        command.timeZone !== undefined ||
+        command.quietHours !== undefined,
+      'Say what to change: businessName, defaultCountry, timeZone or quietHours.',
     ),
   z.strictObject({ type: z.literal('businessNumber.add'), phone }),
   z.strictObject({

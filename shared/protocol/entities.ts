@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_QUIET_HOURS, WEEKDAYS } from '../consent/quietHours';
 import { CampaignRecipientSchema, CampaignSnapshotSchema } from './campaigns';
 
 /** What the server sends desktops about each thing it keeps: full snapshots, never diffs. */
@@ -116,6 +117,27 @@ export const TemplatesSchema = z.object({
 });
 export type TemplatesSnapshot = z.infer<typeof TemplatesSchema>;
 
+/** A local time of day, "HH:MM" on a 24-hour clock. */
+export const ClockTimeSchema = z
+  .string({ error: 'A time is required, such as 08:00.' })
+  .regex(
+    /^([01]\d|2[0-3]):[0-5]\d$/u,
+    'Write times as hours and minutes on a 24-hour clock, such as 08:00 or 21:30.',
+  );
+
+/**
+ * When campaigns and scheduled texts may go out, in each recipient's own
+ * zone: from `start` to `end` (local times, start before end) on `days`.
+ */
+export const QuietHoursSchema = z.object({
+  start: ClockTimeSchema,
+  end: ClockTimeSchema,
+  days: z
+    .array(z.enum(WEEKDAYS, { error: `Days are ${WEEKDAYS.join(', ')}.` }))
+    .max(7)
+    .readonly(),
+});
+
 /** What desktops know of the account itself: the name customers know it by, and how numbers are read. */
 export const AccountProfileSchema = z.object({
   accountId: z.string(),
@@ -129,6 +151,8 @@ export const AccountProfileSchema = z.object({
   timeZone: z.string().nullable().default(null),
   /** The account's business numbers (E.164), oldest first; [] in profiles logged before them. */
   businessNumbers: z.array(z.string()).default([]),
+  /** When campaigns and scheduled texts may go out; 8:00–21:00 every day in profiles logged before it. */
+  quietHours: QuietHoursSchema.default(DEFAULT_QUIET_HOURS),
 });
 export type AccountProfileSnapshot = z.infer<typeof AccountProfileSchema>;
 

@@ -139,9 +139,9 @@ function prepare(db: Database) {
       'INSERT INTO templates (account_id, templates) VALUES (?, ?)',
     ),
     clearProfile: db.prepare('DELETE FROM account_profile'),
-    setProfile: db.prepare<[string, string, string, string | null, string]>(
+    setProfile: db.prepare<[string, string, string, string | null, string, string]>(
       `INSERT INTO account_profile (account_id, business_name, default_country, time_zone,
-         business_numbers) VALUES (?, ?, ?, ?, ?)`,
+         business_numbers, quiet_hours) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     // Members first (their triggers keep the counts), then the list and what is left of its count.
     deleteListMembers: db.prepare<[string]>('DELETE FROM contact_lists WHERE list_id = ?'),
@@ -292,6 +292,7 @@ export class ChangeWriter {
           change.data.defaultCountry,
           change.data.timeZone,
           JSON.stringify(change.data.businessNumbers),
+          JSON.stringify(change.data.quietHours),
         );
         return;
       case 'user.updated':

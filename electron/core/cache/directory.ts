@@ -1,10 +1,12 @@
+import { DEFAULT_QUIET_HOURS, type QuietHours } from '../../../shared/consent';
 import type { AccountView, ContactView } from '../../../shared/ipc/views';
-import type {
-  ContactSnapshot,
-  ListSnapshot,
-  TemplateSnapshot,
-  TriggerSnapshot,
-  UserSnapshot,
+import {
+  QuietHoursSchema,
+  type ContactSnapshot,
+  type ListSnapshot,
+  type TemplateSnapshot,
+  type TriggerSnapshot,
+  type UserSnapshot,
 } from '../../../shared/protocol/entities';
 import type { Database } from './migrations';
 import {
@@ -17,6 +19,13 @@ import {
 import type { CacheMethods } from './types';
 
 type GateTarget = Parameters<CacheMethods['gateContact']>[0];
+
+/** The profile's window, as stored (a profile synced before it has none: the default). */
+function quietHoursOf(stored: string | null): QuietHours {
+  if (stored === null) return DEFAULT_QUIET_HOURS;
+  const parsed = QuietHoursSchema.safeParse(parseJson(stored));
+  return parsed.success ? parsed.data : DEFAULT_QUIET_HOURS;
+}
 
 /** Contacts with their consent history, and the account's profile, lists, triggers, templates and people. */
 export class Directory {
@@ -50,9 +59,11 @@ export class Directory {
           default_country: string;
           time_zone: string | null;
           business_numbers: string;
+          quiet_hours: string | null;
         }
       >(
-        'SELECT business_name, default_country, time_zone, business_numbers FROM account_profile LIMIT 1',
+        `SELECT business_name, default_country, time_zone, business_numbers, quiet_hours
+         FROM account_profile LIMIT 1`,
       ),
       users: db.prepare<
         [],
@@ -117,6 +128,7 @@ export class Directory {
               defaultCountry: profile.default_country,
               timeZone: profile.time_zone,
               businessNumbers: parseJson(profile.business_numbers) as string[],
+              quietHours: quietHoursOf(profile.quiet_hours),
             },
     };
   }

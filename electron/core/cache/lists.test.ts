@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MemberCursor, MemberRow } from '../../../shared/ipc/manage';
 import { ChangeLog, ME, minute } from './testChanges';
+import { DEFAULT_QUIET_HOURS } from '../../../shared/consent';
 import { cachePerTest } from './testCache';
 
 const cache = cachePerTest();
@@ -197,6 +198,7 @@ describe('list members', () => {
       defaultCountry: 'US',
       timeZone: 'America/Chicago',
       businessNumbers: ['+12015550100', '+12015550199'],
+      quietHours: DEFAULT_QUIET_HOURS,
     });
   });
 });

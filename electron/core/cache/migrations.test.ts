@@ -1,6 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_QUIET_HOURS } from '../../../shared/consent';
 import { LocalCache } from './localCache';
 import {
   type Database,
@@ -320,6 +321,7 @@ describe('migrations', () => {
         defaultCountry: 'US',
         timeZone: null,
         businessNumbers: [],
+        quietHours: DEFAULT_QUIET_HOURS,
       });
       expect(cache.members({ listId: 'vip', limit: 10 })).toMatchObject({
         rows: [{ contactId: 'contact-1', name: 'Ada Lovelace' }, { contactId: 'contact-2' }],

@@ -393,6 +393,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'quiet hours',
+    up: (db) => {
+      // The profile's window for campaigns and scheduled texts, as JSON; null
+      // (a profile stored before it) reads as the default until the next account.updated.
+      db.exec(`ALTER TABLE account_profile ADD COLUMN quiet_hours TEXT;`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_QUIET_HOURS, type QuietHours } from '../../../shared/consent';
 import type {
   CampaignRecipientSnapshot,
   CampaignSnapshot,
@@ -174,7 +175,7 @@ export class ChangeLog {
   profile(
     businessName: string,
     defaultCountry = 'US',
-    more: { timeZone?: string | null; businessNumbers?: string[] } = {},
+    more: { timeZone?: string | null; businessNumbers?: string[]; quietHours?: QuietHours } = {},
   ): Change {
     return this.#add({
       type: 'account.updated',
@@ -184,6 +185,7 @@ export class ChangeLog {
         defaultCountry,
         timeZone: more.timeZone ?? null,
         businessNumbers: more.businessNumbers ?? [],
+        quietHours: more.quietHours ?? DEFAULT_QUIET_HOURS,
       },
     });
   }

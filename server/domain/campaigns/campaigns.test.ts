@@ -51,6 +51,25 @@ function pastUtc(hour: number): Date {
 const DAYTIME = pastUtc(15);
 const NIGHT = pastUtc(3);
 
+/** The latest Sunday HH:00 UTC at least a day before now (Sunday in New York too, for 15:00). */
+function pastSunday(hour: number): Date {
+  const day = pastUtc(hour);
+  while (day.getUTCDay() !== 0) day.setUTCDate(day.getUTCDate() - 1);
+  return day;
+}
+
+/** "Mon 09:00": the day and time a moment is in New York. */
+const inNewYork = (at: Date | string) =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(new Date(at))
+    .replace(',', '');
+
 async function run<C extends Command>(user: SessionUser, command: C) {
   const outcome = await runCommand(current().context, user, randomUUID(), command, 'desktop');
   await outcome.sending;
@@ -363,6 +382,81 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
       status: 'done',
       counts: { recipients: 3, skipped: 1, waiting: 0, sent: 0, delivered: 2, failed: 0 },
     });
+  });
+
+  test('the account’s own window and days hold a campaign; the default is 8am–9pm every day', async () => {
+    server = await startTestServer(dialect);
+    const supervisor = await current().user('supervisor');
+    const admin = await current().user('admin');
+    const { list } = await ok(supervisor, { type: 'list.create', name: 'Patients' });
+    await ok(supervisor, {
+      type: 'contacts.import',
+      listId: list.id,
+      rows: [
+        { line: 1, phone: ANN, name: 'Ann' },
+        { line: 2, phone: BEN, name: 'Ben' },
+      ],
+    });
+    const campaign = async (name: string) =>
+      (
+        await ok(supervisor, {
+          type: 'campaign.send',
+          name,
+          listId: list.id,
+          purpose: 'transactional',
+          body: `${name}: the office is open.`,
+        })
+      ).campaign;
+    const sunday = pastSunday(15);
+    expect(inNewYork(sunday)).toMatch(/^Sun 1[01]:00$/u);
+
+    // By default Sunday morning is inside the window: texts go at once.
+    await campaign('Default');
+    await sendAt(sunday);
+    expect(received(ANN)).toEqual(['Default: the office is open.']);
+
+    const { profile } = await ok(admin, {
+      type: 'account.update',
+      quietHours: {
+        start: '09:00',
+        end: '17:00',
+        days: ['sat', 'mon', 'tue', 'wed', 'thu', 'fri'],
+      },
+    });
+    expect(profile.quietHours).toEqual({
+      start: '09:00',
+      end: '17:00',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+    });
+    // Desktops hear of it with the rest of the profile.
+    expect(current().published.at(-1)).toMatchObject({
+      type: 'account.updated',
+      data: { quietHours: profile.quietHours, businessName: 'Acme Dental' },
+    });
+
+    // Mon–Sat only: on Sunday each recipient waits for Monday 9:00 in their zone.
+    const held = await campaign('Custom');
+    await sendAt(sunday);
+    const waiting = await recipients(held.id);
+    expect(waiting).toMatchObject({
+      [ANN]: { status: 'waiting', reason: 'Quiet hours: sends at 9:00 their time, Mon–Sat' },
+      [BEN]: { status: 'waiting', reason: 'Quiet hours: sends at 9:00 their time, Mon–Sat' },
+    });
+    const monday = new Date(waiting[ANN]?.send_at ?? '');
+    expect(inNewYork(monday)).toBe('Mon 09:00');
+    expect(monday.getTime() - sunday.getTime()).toBeLessThan(25 * HOUR);
+    await sendAt(new Date(monday.getTime() - 60_000));
+    expect(received(ANN)).toEqual(['Default: the office is open.']);
+    await sendAt(monday);
+    expect(received(ANN)).toEqual(['Default: the office is open.', 'Custom: the office is open.']);
+    expect(snapshots(held.id).at(-1)).toMatchObject({ status: 'done' });
+
+    // 5:30pm Monday is after the window's end: Tuesday 9:00.
+    const late = await campaign('Late');
+    await sendAt(new Date(monday.getTime() + 8.5 * HOUR));
+    const tuesday = (await recipients(late.id))[BEN]?.send_at ?? '';
+    expect(inNewYork(tuesday)).toBe('Tue 09:00');
+    expect(received(BEN)).toHaveLength(2);
   });
 
   test('the gate runs once more as each text leaves: a member taken off the list meanwhile is not texted', async () => {

@@ -6,6 +6,7 @@ import type { Change, PendingChange } from '../../../shared/protocol/entities';
 import { chunksFor } from '../../db/chunks';
 import { forUpdate } from '../../db/locks';
 import type { Contact, Conversation, Database, Message } from '../../db/schema';
+import { quietHoursOf } from '../accountProfile';
 import { appendChanges } from '../changes';
 import type { ServerContext } from '../context';
 import { DueWork } from '../dueWork';
@@ -47,9 +48,10 @@ interface Published {
  *    id: each member passes the send gate (R6, R7) or is skipped with the
  *    reason;
  * 3. each waiting recipient whose time has come passes the gate again, waits
- *    for their daytime (quiet hours, as for scheduled texts), or gets a text
- *    of their own in their conversation, queued and handed to the carrier
- *    like any other — where the gate runs once more as it leaves;
+ *    for the account's window in their zone (quiet hours, as for scheduled
+ *    texts), or gets a text of their own in their conversation, queued and
+ *    handed to the carrier like any other — where the gate runs once more
+ *    as it leaves;
  * 4. progress not logged for a second is logged.
  */
 export class CampaignSender {
@@ -302,7 +304,8 @@ async function sendDue(context: ServerContext, stopped: () => boolean): Promise<
  * Makes the texts of one batch of a campaign's recipients, in one
  * transaction, and answers the ids of those queued. A recipient who may no
  * longer be texted is skipped with the gate's reason; one in their quiet
- * hours waits for their morning, unless they texted in the last 24 hours.
+ * hours waits for the account's window to open where they are, unless they
+ * texted in the last 24 hours.
  */
 async function sendBatch(
   context: ServerContext,
@@ -319,9 +322,10 @@ async function sendBatch(
     if (campaign?.status !== 'sending') return { value: [], accountId: null, changes: [] };
     const account = await trx
       .selectFrom('accounts')
-      .select(['name', 'time_zone', 'default_country'])
+      .select(['name', 'time_zone', 'default_country', 'quiet_hours'])
       .where('id', '=', campaign.account_id)
       .executeTakeFirstOrThrow();
+    const hours = quietHoursOf(account.quiet_hours);
     const sender = await trx
       .selectFrom('users')
       .select('name')
@@ -382,9 +386,13 @@ async function sendBatch(
         }),
         at: now,
         lastInboundAt: await lastInboundAt(trx, contact.id),
+        hours,
       });
       if (!quiet.allowed) {
-        await move(recipient, { reason: quietHoursWait(), send_at: quiet.until.toISOString() });
+        await move(recipient, {
+          reason: quietHoursWait(hours),
+          send_at: quiet.until.toISOString(),
+        });
         continue;
       }
       const conversation = await conversationFor(trx, contact, at, changes);

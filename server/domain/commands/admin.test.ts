@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_QUIET_HOURS } from '../../../shared/consent';
 import { CommandSchema, type Command, type CommandValue } from '../../../shared/protocol/commands';
 import { verifyPassword } from '../../auth/passwords';
 import { authenticate, createSession, type SessionUser } from '../../auth/sessions';
@@ -45,6 +46,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
       defaultCountry: 'US',
       timeZone: 'America/Chicago',
       businessNumbers: ['+12015550100'],
+      quietHours: DEFAULT_QUIET_HOURS,
     });
     expect(since(mark)).toMatchObject([{ type: 'account.updated', data: profile }]);
     const country = await ok(admin, {
@@ -56,7 +58,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
     // What the schema lets through, for a desktop or an integration.
     const parse = (command: unknown) => CommandSchema.safeParse(command).error?.issues[0]?.message;
     expect(parse({ type: 'account.update' })).toBe(
-      'Say what to change: businessName, defaultCountry or timeZone.',
+      'Say what to change: businessName, defaultCountry, timeZone or quietHours.',
     );
     expect(parse({ type: 'account.update', defaultCountry: 'USA' })).toBe(
       'A country is a two-letter code such as US or GB.',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_QUIET_HOURS } from '../../../shared/consent';
 import type { Command, CommandValue } from '../../../shared/protocol/commands';
 import type { SessionUser } from '../../auth/sessions';
 import type { Carrier } from '../../carriers/types';
@@ -160,6 +161,68 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     expect(bad.result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
+  test('a number texted first from the app or the REST API starts its history with who did it (R12)', async () => {
+    const server = await start(dialect);
+    const dana = await server.user('agent', 'Dana');
+    const zapier = await server.user('agent', 'Zapier');
+    const sent = async (user: SessionUser, to: string, origin: 'desktop' | 'api') => {
+      const outcome = await runCommand(
+        server.context,
+        user,
+        randomUUID(),
+        { type: 'message.send', to, body: 'Your order is ready.' },
+        origin,
+      );
+      await outcome.sending;
+      if (!outcome.result.ok) throw new Error(outcome.result.error.message);
+      return outcome.result.value.message.conversationId;
+    };
+    const firstEntry = async (conversationId: string) => {
+      const { contact_id: contactId } = await server.storage.db
+        .selectFrom('conversations')
+        .select('contact_id')
+        .where('id', '=', conversationId)
+        .executeTakeFirstOrThrow();
+      return server.storage.db
+        .selectFrom('consent_history')
+        .select(['change', 'source', 'actor'])
+        .where('contact_id', '=', contactId)
+        .orderBy('id')
+        .execute();
+    };
+    const mark = server.published.length;
+    const fromApp = await sent(dana, '(201) 555-0178', 'desktop');
+    expect(await firstEntry(fromApp)).toEqual([
+      {
+        change: 'created',
+        source: 'send',
+        actor: JSON.stringify({ kind: 'user', id: dana.id, name: 'Dana', role: 'agent' }),
+      },
+    ]);
+    // Desktops hear of the contact, then how it came to be, before its conversation.
+    expect(server.published.slice(mark, mark + 3).map((change) => change.type)).toEqual([
+      'contact.updated',
+      'consent.recorded',
+      'message.created',
+    ]);
+    const fromApi = await sent(zapier, '+12015550179', 'api');
+    expect(await firstEntry(fromApi)).toMatchObject([{ change: 'created', source: 'api' }]);
+    expect(JSON.parse((await firstEntry(fromApi))[0]?.actor ?? 'null')).toMatchObject({
+      name: 'Zapier',
+    });
+    // Texting them again, or a number that texted us, creates nothing more.
+    await sent(dana, '(201) 555-0178', 'desktop');
+    expect(await firstEntry(fromApp)).toHaveLength(1);
+    const customer = await inbound('hello');
+    const again = await sent(dana, CUSTOMER, 'desktop');
+    expect(again).toBe(customer.conversationId);
+    expect(await firstEntry(again)).toMatchObject([{ change: 'created', source: 'inbound' }]);
+    // Being created is no opt-out: nothing is queued for the opt-out webhook.
+    expect(await server.storage.db.selectFrom('webhook_deliveries').selectAll().execute()).toEqual(
+      [],
+    );
+  });
+
   test('an agent cannot block, unblock or edit triggers; a supervisor can block, and the contact is opted out', async () => {
     const server = await start(dialect);
     const agent = await server.user('agent');
@@ -184,6 +247,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     expect(contact).toMatchObject({ blocked: true, optedIn: false });
     expect(contact.optOut).toMatchObject({ source: 'blocked', by: 'Sam' });
     expect(await history(contactId)).toEqual([
+      { change: 'created', source: 'inbound', text: null },
       { change: 'blocked', source: null, text: 'abusive' },
       { change: 'opted-out', source: 'blocked', text: null },
     ]);
@@ -419,6 +483,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
       defaultCountry: 'US',
       timeZone: null,
       businessNumbers: ['+12015550100'],
+      quietHours: DEFAULT_QUIET_HOURS,
     });
     expect(data('templates.updated')).toMatchObject({
       accountId: server.accountId,

@@ -188,7 +188,50 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
     expect(contactUpdates(changes)).toEqual([
       expect.objectContaining({ id: ann.id, name: 'Ann', lists: [marketing, vip.id].sort() }),
     ]);
-    expect(changes.filter((change) => change.type === 'consent.recorded')).toHaveLength(2);
+    expect(
+      changes.flatMap((change) => (change.type === 'consent.recorded' ? [change.data.change] : [])),
+    ).toEqual(['created', 'list-added', 'list-added']);
+  });
+
+  test('a contact the import brings in starts its history with the import and who ran it; a known one gets no such entry (R12)', async () => {
+    const server = await start(dialect);
+    const dana = await server.user('agent', 'Dana');
+    await inbound('+12015550150', 'hello');
+    const report = await importRows(
+      dana,
+      [
+        { line: 2, phone: '201-555-0150' },
+        { line: 3, phone: '201-555-0151', name: 'Bea' },
+        { line: 4, phone: '201-555-0152' },
+      ],
+      { optOutList: true },
+    );
+    // Being created is not an opt-out: the three opt-outs are the import's own.
+    expect(report).toMatchObject({ created: 2, updated: 1, optedOut: 3 });
+    const historyOf = async (phone: string) =>
+      server.storage.db
+        .selectFrom('consent_history')
+        .select(['change', 'source', 'actor'])
+        .where('contact_id', '=', (await byPhone(phone)).id)
+        .orderBy('id')
+        .execute();
+    const byDana = JSON.stringify({ kind: 'user', id: dana.id, name: 'Dana', role: 'agent' });
+    for (const phone of ['+12015550151', '+12015550152']) {
+      expect(await historyOf(phone)).toEqual([
+        { change: 'created', source: 'import', actor: byDana },
+        { change: 'opted-out', source: 'import', actor: byDana },
+      ]);
+    }
+    expect((await historyOf('+12015550150')).map((entry) => entry.change)).toEqual([
+      'created',
+      'opted-out',
+    ]);
+    expect((await historyOf('+12015550150'))[0]).toMatchObject({ source: 'inbound' });
+    // The same file again creates nobody: no second created entry.
+    await importRows(dana, [{ line: 2, phone: '201-555-0151' }], { optOutList: true });
+    expect(
+      (await historyOf('+12015550151')).filter((entry) => entry.change === 'created'),
+    ).toHaveLength(1);
   });
 
   test('a text from a number being imported at that moment: one contact, with the name and the text', async () => {
@@ -238,6 +281,7 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
       .orderBy('id')
       .execute();
     expect(history).toEqual([
+      { change: 'created', source: 'inbound' },
       { change: 'opted-out', source: 'keyword' },
       { change: 'list-added', source: 'import' },
     ]);
@@ -333,12 +377,16 @@ describe.each(DIALECTS)('contacts.import on %s', (dialect) => {
       ]),
     );
     const bo = await byPhone('+12015550141');
+    const dee = await byPhone('+12015550142');
     expect(contactUpdates(changes)).toEqual([
       expect.objectContaining({ id: bo.id, name: 'Bo', lists: [marketing] }),
       expect.objectContaining({ phone: '+12015550142', lists: [] }),
     ]);
     expect(
       changes.flatMap((change) => (change.type === 'consent.recorded' ? [change.data] : [])),
-    ).toEqual([expect.objectContaining({ contactId: bo.id, change: 'list-added' })]);
+    ).toEqual([
+      expect.objectContaining({ contactId: bo.id, change: 'list-added' }),
+      expect.objectContaining({ contactId: dee.id, change: 'created', source: 'import' }),
+    ]);
   });
 });

@@ -1,4 +1,9 @@
-import { applyConsentEvent, foldText } from '../../../shared/consent';
+import {
+  applyConsentEvent,
+  createContact,
+  foldText,
+  type ConsentOutcome,
+} from '../../../shared/consent';
 import { normalizePhone } from '../../../shared/phone';
 import type { CommandOf, ImportReport } from '../../../shared/protocol/commands';
 import type { PendingChange } from '../../../shared/protocol/entities';
@@ -84,6 +89,21 @@ export const contactsImport: Handler<'contacts.import'> = async (scope, command)
   let optedOut = 0;
   const wasOut: { line: number; contact: Imported }[] = [];
   const writes: ConsentWrite[] = [];
+  const record = (contact: Imported, outcome: ConsentOutcome) => {
+    const write = planConsent(contact.contact, contact.lists, outcome, scope.at);
+    if (write.entries.length === 0) return;
+    writes.push(write);
+    contact.contact = write.contact;
+    contact.lists = write.lists;
+    contact.consentChanged = true;
+    contact.recorded.push(...write.changes.filter((change) => change.type === 'consent.recorded'));
+  };
+  // A contact the file brought in starts its history with the import and who ran it (R12).
+  for (const contact of contacts.values()) {
+    if (contact.created) {
+      record(contact, createContact({ source: 'import', by: scope.actor }, { now: scope.at }));
+    }
+  }
   for (const row of rows) {
     const contact = contacts.get(row.phone);
     if (contact === undefined) throw new Error(`The import lost ${row.phone}.`);
@@ -110,13 +130,7 @@ export const contactsImport: Handler<'contacts.import'> = async (scope, command)
     applyName(scope, command, row, contact);
     contact.seen = true;
     if (outcome.value.history.some((entry) => entry.change === 'opted-out')) optedOut += 1;
-    const write = planConsent(contact.contact, contact.lists, outcome.value, scope.at);
-    if (write.entries.length === 0) continue;
-    writes.push(write);
-    contact.contact = write.contact;
-    contact.lists = write.lists;
-    contact.consentChanged = true;
-    contact.recorded.push(...write.changes.filter((change) => change.type === 'consent.recorded'));
+    record(contact, outcome.value);
   }
 
   await writeConsents(scope.trx, scope.accountId, writes);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sendGate } from '../../../shared/consent';
+import { createContact, sendGate } from '../../../shared/consent';
 import { normalizePhone } from '../../../shared/phone';
 import { ok } from '../../../shared/result';
 import type { Conversation, Message } from '../../db/schema';
+import { persistConsent } from '../consent';
 import {
   consentOf,
-  contactSnapshot,
   conversationSnapshot,
   listIdsOf,
   messageSnapshot,
@@ -73,9 +73,15 @@ async function conversationWith(
     .onConflict((conflict) => conflict.columns(['account_id', 'phone']).doNothing())
     .returningAll()
     .executeTakeFirst();
-  // Desktops learn of a new contact before its conversation.
+  // Its history starts with who texted it first, from the app or the REST API (R12);
+  // desktops learn of the new contact (contact.updated) before its conversation.
   if (created !== undefined) {
-    scope.changes.push({ type: 'contact.updated', data: contactSnapshot(created, []) });
+    const creation = createContact(
+      { source: scope.origin === 'api' ? 'api' : 'send', by: scope.actor },
+      { now: at },
+    );
+    const { changes } = await persistConsent(trx, accountId, created, [], creation, at);
+    scope.changes.push(...changes);
   }
   const contact = await trx
     .selectFrom('contacts')

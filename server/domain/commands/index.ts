@@ -33,9 +33,10 @@ import {
   messageSend,
   noteAdd,
 } from './conversations';
-import { accountUpdate, businessNumberAdd, hashPasswords, userCreate, userUpdate } from './admin';
+import { businessNumberAdd, hashPasswords, userCreate, userUpdate } from './admin';
 import { listCleanup, listDelete, listRename } from './lists';
 import { campaignSend } from './campaigns';
+import { accountUpdateWithQuietHours } from './quietHours';
 import type { CommandOrigin, Handler, Scope } from './scope';
 import { listCreate, triggersUpdate } from './settings';
 import { templatesUpdate } from './templates';
@@ -62,7 +63,7 @@ const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'list.rename': listRename,
   'list.delete': listDelete,
   'list.cleanup': listCleanup,
-  'account.update': accountUpdate,
+  'account.update': accountUpdateWithQuietHours,
   'businessNumber.add': businessNumberAdd,
   'user.create': userCreate,
   'user.update': userUpdate,
