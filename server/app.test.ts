@@ -21,6 +21,7 @@ describe.each(DIALECTS)('the HTTP server on %s', (dialect) => {
         TEXTDESK_ADMIN_EMAIL: ADMIN.email,
         TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
         TEXTDESK_BUSINESS_NAME: 'Acme Dental',
+        LOG_LEVEL: 'silent',
       }),
     );
   });

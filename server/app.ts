@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import type { Change } from '../shared/protocol/entities';
 import { bootstrap } from './accounts/accounts';
 import { PhoneSimulator } from './carriers/simulator';
-import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH, TwilioCarrier } from './carriers/twilio';
+import { TwilioCarrier } from './carriers/twilio';
 import type { Carrier } from './carriers/types';
 import type { ServerConfig } from './config';
 import { openStorage, type Storage, type StorageOptions } from './db/connect';
@@ -14,25 +14,10 @@ import { applyDeliveryStatus, recoverOutbound } from './domain/outbound';
 import { CampaignSender } from './domain/campaigns/sender';
 import { ScheduledSender } from './domain/scheduler';
 import { WebhookSender } from './domain/webhooks';
-import { getContact, patchContact, postMessage, postUser } from './http/api';
-import { optOutConfirm, optOutPage } from './http/optOut';
-import {
-  getOptOutWebhook,
-  getOptOutWebhookDeliveries,
-  putOptOutWebhook,
-  putTimeZone,
-} from './http/settings';
-import { createLoginLimits, login } from './http/auth';
-import { sendJson } from './http/io';
-import { twilioInbound, twilioStatus, type TwilioWebhookOptions } from './http/twilio';
-import { Router } from './http/router';
+import { buildHttpServer } from './http/server';
+import type { TwilioWebhookOptions } from './http/twilio';
+import { createLogger } from './logging';
 import { attachSync } from './sync/socket';
-import {
-  simulatorInbound,
-  simulatorPage,
-  simulatorScript,
-  simulatorThread,
-} from './http/simulator';
 
 /** The carrier the configuration names, and what its routes need. */
 function chooseCarrier(config: ServerConfig): {
@@ -81,14 +66,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions extends StorageOptions {
+  /** Where log lines go instead of stdout (at LOG_LEVEL): tests read them from here. */
+  readonly logDestination?: DestinationStream;
+}
+
 /**
  * Opens the database, migrates it, creates the first admin if configured,
  * and listens. Resolves once the server accepts connections.
  */
 export async function startServer(
   config: ServerConfig,
-  options: StorageOptions = {},
+  options: ServerOptions = {},
 ): Promise<RunningServer> {
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: options.logDestination });
   const storage = openStorage(config.DATABASE_URL, options);
   await migrate(storage);
   await forgetOldKeys(storage.db, new Date());
@@ -130,7 +121,7 @@ export async function startServer(
     },
   };
   const logError = (error: unknown): void => {
-    console.error(error);
+    logger.error({ err: error }, 'background work failed');
   };
   const webhooks = new WebhookSender({ db: storage.db, now: context.now, onError: logError });
   const scheduler = new ScheduledSender(context, logError);
@@ -171,72 +162,21 @@ export async function startServer(
     applyDeliveryStatus(context, update).catch(logError);
   });
 
-  const limits = createLoginLimits(config.TRUST_PROXY);
-  const router = new Router()
-    .on('GET', '/healthz', (_request, response) => {
-      sendJson(response, 200, { ok: true });
-      return Promise.resolve();
-    })
-    .on('POST', '/api/v1/login', (request, response) => login(context, limits, request, response))
-    .on('GET', '/api/v1/contacts/:phone', (request, response, params) =>
-      getContact(context, request, response, params),
-    )
-    .on('PATCH', '/api/v1/contacts/:phone', (request, response, params) =>
-      patchContact(context, request, response, params),
-    )
-    .on('POST', '/api/v1/messages', (request, response) => postMessage(context, request, response))
-    .on('POST', '/api/v1/users', (request, response) => postUser(context, request, response))
-    .on('GET', '/u/:token', (request, response, params) =>
-      optOutPage(context, request, response, params),
-    )
-    .on('POST', '/u/:token', (request, response, params) =>
-      optOutConfirm(context, request, response, params),
-    )
-    .on('GET', '/api/v1/settings/optout-webhook', (request, response) =>
-      getOptOutWebhook(context, request, response),
-    )
-    .on('GET', '/api/v1/settings/optout-webhook/deliveries', (request, response) =>
-      getOptOutWebhookDeliveries(context, request, response),
-    )
-    .on('PUT', '/api/v1/settings/time-zone', (request, response) =>
-      putTimeZone(context, request, response),
-    )
-    .on('PUT', '/api/v1/settings/optout-webhook', (request, response) =>
-      putOptOutWebhook(context, request, response),
-    );
-  if (simulator !== null) {
-    const phones = simulator;
-    router
-      .on('GET', '/simulator', simulatorPage)
-      .on('GET', '/simulator/app.js', simulatorScript)
-      .on('GET', '/simulator/messages', (request, response) =>
-        simulatorThread(context, phones, request, response),
-      )
-      .on('POST', '/simulator/inbound', (request, response) =>
-        simulatorInbound(context, phones, request, response),
-      );
-  }
-  if (twilio !== null) {
-    const options = twilio;
-    router
-      .on('POST', TWILIO_SMS_PATH, (request, response) =>
-        twilioInbound(context, options, request, response),
-      )
-      .on('POST', TWILIO_STATUS_PATH, (request, response) =>
-        twilioStatus(context, options, request, response),
-      );
-  }
-
-  const server: Server = createServer((request, response) => {
-    router.handle(request, response, logError).then((handled) => {
-      if (!handled)
-        sendJson(response, 404, {
-          error: { code: 'not-found', message: 'There is nothing at this address.' },
-        });
-    }, logError);
+  const http = await buildHttpServer({
+    context,
+    logger,
+    trustProxy: config.TRUST_PROXY,
+    corsOrigins: config.CORS_ORIGINS,
+    webhookRateLimit: config.WEBHOOK_RATE_LIMIT,
+    simulator,
+    twilio,
   });
+  const server = http.server;
+  // socket.io takes the requests under /socket.io/ (and the upgrades) before Fastify sees them.
   const sync = attachSync(server, context, logError, { databaseUrl: config.DATABASE_URL });
   listeners.add(sync.publish);
+  await http.ready();
+  // Node's own listen, not Fastify's: "localhost" stays one address, the one socket.io is on.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, resolve);
@@ -275,8 +215,9 @@ export async function startServer(
       await scheduler.close();
       await webhooks.close();
       server.closeAllConnections();
-      // Closes the HTTP server too.
+      // Closes the HTTP server too; Fastify then runs its own onClose hooks.
       await sync.close();
+      await http.close();
       await storage.close();
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCountryCode } from '../shared/phone';
+import { LogLevelSchema } from './logging';
 
 /** Every setting of the server, as an environment variable, with its default and meaning. */
 export const SETTINGS = [
@@ -32,6 +33,21 @@ export const SETTINGS = [
     'TRUST_PROXY',
     'false',
     'true behind a reverse proxy that sets X-Forwarded-For: sign-in limits then count the client’s address, not the proxy’s.',
+  ],
+  [
+    'CORS_ORIGINS',
+    '',
+    'Web pages allowed to call the REST API from a browser, as origins separated by commas (https://crm.example.com). Unset: none; other origins get no CORS headers.',
+  ],
+  [
+    'WEBHOOK_RATE_LIMIT',
+    '600',
+    'Requests a minute one address may make to the carrier webhooks and the simulator’s inbound route; 0 turns the limit off.',
+  ],
+  [
+    'LOG_LEVEL',
+    'info',
+    'fatal, error, warn, info (one line per request), debug, trace or silent. Lines are JSON, or readable text when printed to a terminal.',
   ],
   ['CARRIER', 'simulator', 'simulator (a built-in phone network) or twilio.'],
   ['TWILIO_ACCOUNT_SID', '', 'With CARRIER=twilio: the account SID (AC…) from the Twilio console.'],
@@ -80,6 +96,30 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'], 'TRUST_PROXY must be true or false.')
     .default('false')
     .transform((value) => value === 'true' || value === '1'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      const origins = value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== '');
+      const wrong = origins.filter((origin) => !isOrigin(origin));
+      if (wrong.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `CORS_ORIGINS must be origins such as https://crm.example.com (scheme, host and port only), separated by commas; not ${wrong.join(', ')}.`,
+        });
+        return z.NEVER;
+      }
+      return origins;
+    }),
+  WEBHOOK_RATE_LIMIT: z.coerce
+    .number('WEBHOOK_RATE_LIMIT must be a whole number.')
+    .int('WEBHOOK_RATE_LIMIT must be a whole number.')
+    .min(0, 'WEBHOOK_RATE_LIMIT must be 0 or more.')
+    .default(600),
+  LOG_LEVEL: LogLevelSchema.default('info'),
   CARRIER: z
     .enum(['simulator', 'twilio'], 'CARRIER must be simulator or twilio.')
     .default('simulator'),
@@ -111,6 +151,16 @@ const schema = z.object({
 });
 
 export type ServerConfig = z.output<typeof schema>;
+
+/** "https://crm.example.com" or "http://localhost:5173": what a browser sends as Origin. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Reads the configuration from the environment. Empty variables count as

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { startServer, type RunningServer } from './app';
 import { loadConfig } from './config';
+import type { LogLevel } from './logging';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -32,6 +33,8 @@ export interface SoloOptions {
   /** better-sqlite3 built for the running runtime, when node_modules' is not (Electron). */
   readonly nativeBinding?: string | undefined;
   readonly businessName?: string;
+  /** What the backend logs to stdout; `warn` unless told (no line per request inside the app). */
+  readonly logLevel?: LogLevel;
 }
 
 function soloOwner(dataDir: string): SoloOwner {
@@ -66,6 +69,9 @@ export async function startSoloServer(options: SoloOptions): Promise<SoloServer>
       TEXTDESK_ADMIN_PASSWORD: owner.password,
       TEXTDESK_BUSINESS_NAME: options.businessName ?? 'My business',
       CARRIER: 'simulator',
+      // The simulator is the owner's own page on this machine: no one else to limit.
+      WEBHOOK_RATE_LIMIT: '0',
+      LOG_LEVEL: options.logLevel ?? 'warn',
     }),
     { nativeBinding: options.nativeBinding },
   );

@@ -130,6 +130,7 @@ describe.each(DIALECTS)('Twilio webhooks and sending on %s', (dialect) => {
         TWILIO_AUTH_TOKEN: AUTH_TOKEN,
         TWILIO_FROM: BUSINESS,
         TWILIO_API_BASE: standIn.url,
+        LOG_LEVEL: 'silent',
       }),
     );
     expect(server.url).toBe(publicUrl);

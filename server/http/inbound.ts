@@ -1,7 +1,8 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { ServerContext } from '../domain/context';
 import { ingestInbound, type InboundText, type Ingested } from '../domain/ingest';
 import { sendQueued } from '../domain/outbound';
-import { HttpError } from './io';
+import { HttpError } from './errors';
 
 /**
  * What every carrier's inbound webhook does before it answers: stores the
@@ -25,9 +26,13 @@ export async function acceptInbound(context: ServerContext, text: InboundText): 
 }
 
 /** Sends the trigger replies a new text queued, once the carrier has its answer. */
-export function sendRepliesOf(context: ServerContext, ingested: Ingested): void {
+export function sendRepliesOf(
+  context: ServerContext,
+  ingested: Ingested,
+  log: FastifyBaseLogger,
+): void {
   if (ingested.duplicate || ingested.queued.length === 0) return;
   sendQueued(context, ingested.queued).catch((error: unknown) => {
-    console.error('Sending trigger replies failed', error);
+    log.error({ err: error }, 'sending trigger replies failed');
   });
 }

@@ -1,7 +1,19 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerContext } from '../domain/context';
+/**
+ * The opt-out link pages (R8): GET /u/:token asks, POST /u/:token (the
+ * page's button) opts out. For customers, not integrations: HTML under a
+ * policy that allows no scripts, limited per address.
+ */
+import formBody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { readOptOutLink, useOptOutLink, type OptOutLink } from '../domain/optOutLinks';
-import { readBody, sendPage } from './io';
+import { BODY_LIMITS, MINUTE_MS, PAGE_RATE_LIMIT, requestsLimited } from './limits';
+import { sendPage } from './pages';
+import type { AreaOptions } from './types';
+
+const TokenParamsSchema = z.object({ token: z.string() });
+const HTML = 'text/html; charset=utf-8';
 
 /** No scripts at all; the form may post only back here. */
 const PAGE_CSP =
@@ -56,26 +68,8 @@ const done = (link: OptOutLink): string =>
 <p>To get texts again, reply <strong>START</strong> to any earlier text.</p>`,
   );
 
-/**
- * GET /u/:token: asks before doing anything. Link scanners in mail and
- * messaging apps open links by themselves, so opening one changes nothing.
- */
-export async function optOutPage(
-  context: ServerContext,
-  _request: IncomingMessage,
-  response: ServerResponse,
-  params: Readonly<Record<string, string>>,
-): Promise<void> {
-  const link = await readOptOutLink(context, params.token ?? '');
-  if (link === null) {
-    sendPage(response, 404, 'text/html; charset=utf-8', notFound(), PAGE_CSP);
-    return;
-  }
-  if (link.optedOut) {
-    sendPage(response, 200, 'text/html; charset=utf-8', done(link), PAGE_CSP);
-    return;
-  }
-  const html = page(
+const ask = (link: OptOutLink): string =>
+  page(
     `Stop texts from ${link.businessName}`,
     `<h1>Stop all texts from ${escape(link.businessName)}?</h1>
 <p>You will get no more texts from them, of any kind, until you reply START.</p>
@@ -84,22 +78,41 @@ export async function optOutPage(
 </form>
 <p class="small">You can also reply STOP to any text.</p>`,
   );
-  sendPage(response, 200, 'text/html; charset=utf-8', html, PAGE_CSP);
-}
 
-/** POST /u/:token: the page's button. Opts out (source `link`), then confirms. */
-export async function optOutConfirm(
-  context: ServerContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-  params: Readonly<Record<string, string>>,
-): Promise<void> {
-  // The form sends nothing; read and drop whatever came, within the size limit.
-  await readBody(request);
-  const link = await useOptOutLink(context, params.token ?? '');
-  if (link === null) {
-    sendPage(response, 404, 'text/html; charset=utf-8', notFound(), PAGE_CSP);
-    return;
-  }
-  sendPage(response, 200, 'text/html; charset=utf-8', done(link), PAGE_CSP);
-}
+export const optOutArea: FastifyPluginAsyncZod<AreaOptions> = async (app, { context }) => {
+  await app.register(rateLimit, {
+    max: PAGE_RATE_LIMIT,
+    timeWindow: MINUTE_MS,
+    errorResponseBuilder: (_request, limit) => requestsLimited(limit.ttl),
+  });
+  // The form sends no fields; whatever a browser posts, in whatever type, is read and dropped.
+  await app.register(formBody, { bodyLimit: BODY_LIMITS.empty });
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: BODY_LIMITS.empty },
+    (_request, _body, done) => {
+      done(null, undefined);
+    },
+  );
+
+  /**
+   * Asks before doing anything. Link scanners in mail and messaging apps
+   * open links by themselves, so opening one changes nothing.
+   */
+  app.get('/u/:token', { schema: { params: TokenParamsSchema } }, async (request, reply) => {
+    const link = await readOptOutLink(context, request.params.token);
+    if (link === null) return sendPage(reply, 404, HTML, notFound(), PAGE_CSP);
+    return sendPage(reply, 200, HTML, link.optedOut ? done(link) : ask(link), PAGE_CSP);
+  });
+
+  /** The page's button. Opts out (source `link`), then confirms. */
+  app.post(
+    '/u/:token',
+    { bodyLimit: BODY_LIMITS.empty, schema: { params: TokenParamsSchema } },
+    async (request, reply) => {
+      const link = await useOptOutLink(context, request.params.token);
+      if (link === null) return sendPage(reply, 404, HTML, notFound(), PAGE_CSP);
+      return sendPage(reply, 200, HTML, done(link), PAGE_CSP);
+    },
+  );
+};

@@ -1,12 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** The opt-out webhook and the account's time zone: GET/PUT /api/v1/settings/… */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { isTimeZone } from '../../shared/consent';
+import type { Database } from '../db/schema';
 import { runCommand } from '../domain/commands';
 import type { ServerContext } from '../domain/context';
-import type { Database } from '../db/schema';
-import type { Selectable } from 'kysely';
-import { requireRole } from './auth';
-import { HttpError, readJson, sendJson } from './io';
+import { userOf, withRole } from './auth';
+import { HttpError } from './errors';
+import { BODY_LIMITS } from './limits';
+import type { AreaOptions } from './types';
 
 const WebhookSchema = z.union([
   z.strictObject({
@@ -30,7 +33,27 @@ const secretHint = (secret: string | null): string | null =>
 
 type Delivery = Selectable<Database['webhook_deliveries']>;
 
-const deliveryView = (delivery: Delivery) => ({
+const DeliveryViewSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  body: z.unknown(),
+  createdAt: z.string(),
+  attempts: z.number(),
+  state: z.enum(['delivered', 'gave-up', 'retrying']),
+  deliveredAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  lastStatus: z.number().nullable(),
+  lastError: z.string().nullable(),
+});
+type DeliveryView = z.infer<typeof DeliveryViewSchema>;
+
+const WebhookViewSchema = z.object({
+  url: z.string().nullable(),
+  hasSecret: z.boolean(),
+  secretHint: z.string().nullable(),
+});
+
+const deliveryView = (delivery: Delivery): DeliveryView => ({
   id: delivery.id,
   url: delivery.url,
   body: JSON.parse(delivery.body) as unknown,
@@ -58,78 +81,47 @@ const newestDeliveries = (context: ServerContext, accountId: string, limit: numb
     .limit(limit)
     .execute();
 
-/**
- * GET /api/v1/settings/optout-webhook (supervisors and admins): where
- * opt-outs are sent, and the delivery log. The secret is never shown again.
- */
-export async function getOptOutWebhook(
-  context: ServerContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const user = await requireRole(context, request, ['supervisor', 'admin'], 'read the webhook log');
-  const [account, deliveries] = await Promise.all([
-    context.db
-      .selectFrom('accounts')
-      .select(['optout_webhook_url', 'optout_webhook_secret'])
-      .where('id', '=', user.accountId)
-      .executeTakeFirstOrThrow(),
-    newestDeliveries(context, user.accountId, LOG_SIZE),
-  ]);
-  sendJson(response, 200, {
-    url: account.optout_webhook_url,
-    hasSecret: account.optout_webhook_secret !== null,
-    secretHint: secretHint(account.optout_webhook_secret),
-    deliveries: deliveries.map(deliveryView),
+const TimeZoneSchema = z.strictObject({
+  /** IANA, e.g. America/Chicago; null for the main zone of the account's country. */
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'timeZone must be a time zone such as America/Chicago.')
+    .nullable(),
+});
+
+/** `?limit=`: 1 to MAX_LOG_SIZE, MAX_LOG_SIZE when left out. */
+const DeliveriesQuerySchema = z
+  .object({ limit: z.string().optional() })
+  .transform(({ limit: asked }, check) => {
+    const limit = asked === undefined ? MAX_LOG_SIZE : Number(asked);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_SIZE) {
+      check.addIssue({
+        code: 'custom',
+        message: `limit must be a whole number from 1 to ${String(MAX_LOG_SIZE)}.`,
+      });
+      return z.NEVER;
+    }
+    return { limit };
   });
-}
 
-/**
- * GET /api/v1/settings/optout-webhook/deliveries?limit=200 (supervisors and
- * admins): the delivery log alone, newest first, at most 200.
- */
-export async function getOptOutWebhookDeliveries(
+/** Stores the webhook's address and secret; answers what is set now. */
+async function saveWebhook(
   context: ServerContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const user = await requireRole(context, request, ['supervisor', 'admin'], 'read the webhook log');
-  const asked = new URL(request.url ?? '/', 'http://localhost').searchParams.get('limit');
-  const limit = asked === null ? MAX_LOG_SIZE : Number(asked);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_SIZE) {
-    throw new HttpError(
-      422,
-      'invalid-input',
-      `limit must be a whole number from 1 to ${String(MAX_LOG_SIZE)}.`,
-    );
-  }
-  const deliveries = await newestDeliveries(context, user.accountId, limit);
-  sendJson(response, 200, { deliveries: deliveries.map(deliveryView) });
-}
-
-/**
- * PUT /api/v1/settings/optout-webhook {url, secret} (admins), {url} to move
- * the address and keep the secret, or {url: null} to stop sending. Opt-outs
- * from then on are sent to the new address.
- */
-export async function putOptOutWebhook(
-  context: ServerContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const user = await requireRole(context, request, ['admin'], 'set the opt-out webhook');
-  const input = await readJson(request, WebhookSchema);
-  const secret = await context.db.transaction().execute(async (trx) => {
+  accountId: string,
+  input: z.output<typeof WebhookSchema>,
+): Promise<string | null> {
+  return context.db.transaction().execute(async (trx) => {
     const account = await trx
       .selectFrom('accounts')
       .select('optout_webhook_secret')
-      .where('id', '=', user.accountId)
+      .where('id', '=', accountId)
       .executeTakeFirstOrThrow();
     if (input.url === null) {
       await trx
         .updateTable('accounts')
         .set({ optout_webhook_url: null, optout_webhook_secret: null })
-        .where('id', '=', user.accountId)
+        .where('id', '=', accountId)
         .execute();
       return null;
     }
@@ -144,45 +136,117 @@ export async function putOptOutWebhook(
     await trx
       .updateTable('accounts')
       .set({ optout_webhook_url: input.url, optout_webhook_secret: kept })
-      .where('id', '=', user.accountId)
+      .where('id', '=', accountId)
       .execute();
     return kept;
   });
-  sendJson(response, 200, {
-    url: input.url,
-    hasSecret: secret !== null,
-    secretHint: secretHint(secret),
-  });
 }
 
-const TimeZoneSchema = z.strictObject({
-  /** IANA, e.g. America/Chicago; null for the main zone of the account's country. */
-  timeZone: z
-    .string()
-    .max(64)
-    .refine(isTimeZone, 'timeZone must be a time zone such as America/Chicago.')
-    .nullable(),
-});
+export const settingsArea: FastifyPluginAsyncZod<AreaOptions> = (app, { context }) => {
+  const readers = withRole(context, ['supervisor', 'admin'], 'read the webhook log');
 
-/**
- * PUT /api/v1/settings/time-zone {timeZone} (admins): the zone quiet hours
- * are read in for contacts without one of their own.
- */
-export async function putTimeZone(
-  context: ServerContext,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const user = await requireRole(context, request, ['admin'], 'change the account’s time zone');
-  const { timeZone } = await readJson(request, TimeZoneSchema);
-  // The same command as the Settings screen's, so desktops hear of it (account.updated).
-  const run = await runCommand(context, user, null, { type: 'account.update', timeZone }, 'api');
-  if (!run.result.ok) {
-    throw new HttpError(
-      run.result.error.code === 'not-allowed' ? 403 : 422,
-      run.result.error.code,
-      run.result.error.message,
-    );
-  }
-  sendJson(response, 200, { timeZone });
-}
+  /**
+   * GET /api/v1/settings/optout-webhook (supervisors and admins): where
+   * opt-outs are sent, and the delivery log. The secret is never shown again.
+   */
+  app.get(
+    '/api/v1/settings/optout-webhook',
+    {
+      onRequest: readers,
+      schema: {
+        response: {
+          200: WebhookViewSchema.extend({ deliveries: z.array(DeliveryViewSchema) }),
+        },
+      },
+    },
+    async (request) => {
+      const { accountId } = userOf(request);
+      const [account, deliveries] = await Promise.all([
+        context.db
+          .selectFrom('accounts')
+          .select(['optout_webhook_url', 'optout_webhook_secret'])
+          .where('id', '=', accountId)
+          .executeTakeFirstOrThrow(),
+        newestDeliveries(context, accountId, LOG_SIZE),
+      ]);
+      return {
+        url: account.optout_webhook_url,
+        hasSecret: account.optout_webhook_secret !== null,
+        secretHint: secretHint(account.optout_webhook_secret),
+        deliveries: deliveries.map(deliveryView),
+      };
+    },
+  );
+
+  /**
+   * GET /api/v1/settings/optout-webhook/deliveries?limit=200 (supervisors and
+   * admins): the delivery log alone, newest first, at most 200.
+   */
+  app.get(
+    '/api/v1/settings/optout-webhook/deliveries',
+    {
+      onRequest: readers,
+      schema: {
+        querystring: DeliveriesQuerySchema,
+        response: { 200: z.object({ deliveries: z.array(DeliveryViewSchema) }) },
+      },
+    },
+    async (request) => {
+      const { accountId } = userOf(request);
+      const deliveries = await newestDeliveries(context, accountId, request.query.limit);
+      return { deliveries: deliveries.map(deliveryView) };
+    },
+  );
+
+  /**
+   * PUT /api/v1/settings/optout-webhook {url, secret} (admins), {url} to move
+   * the address and keep the secret, or {url: null} to stop sending. Opt-outs
+   * from then on are sent to the new address.
+   */
+  app.put(
+    '/api/v1/settings/optout-webhook',
+    {
+      onRequest: withRole(context, ['admin'], 'set the opt-out webhook'),
+      bodyLimit: BODY_LIMITS.small,
+      schema: { body: WebhookSchema, response: { 200: WebhookViewSchema } },
+    },
+    async (request) => {
+      const input = request.body;
+      const secret = await saveWebhook(context, userOf(request).accountId, input);
+      return { url: input.url, hasSecret: secret !== null, secretHint: secretHint(secret) };
+    },
+  );
+
+  /**
+   * PUT /api/v1/settings/time-zone {timeZone} (admins): the zone quiet hours
+   * are read in for contacts without one of their own.
+   */
+  app.put(
+    '/api/v1/settings/time-zone',
+    {
+      onRequest: withRole(context, ['admin'], 'change the account’s time zone'),
+      bodyLimit: BODY_LIMITS.small,
+      schema: { body: TimeZoneSchema, response: { 200: TimeZoneSchema } },
+    },
+    async (request) => {
+      const { timeZone } = request.body;
+      // The same command as the Settings screen's, so desktops hear of it (account.updated).
+      const run = await runCommand(
+        context,
+        userOf(request),
+        null,
+        { type: 'account.update', timeZone },
+        'api',
+      );
+      if (!run.result.ok) {
+        throw new HttpError(
+          run.result.error.code === 'not-allowed' ? 403 : 422,
+          run.result.error.code,
+          run.result.error.message,
+        );
+      }
+      return { timeZone };
+    },
+  );
+  return Promise.resolve();
+};

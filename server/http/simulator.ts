@@ -1,13 +1,26 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/**
+ * The phone simulator (CARRIER=simulator): its page and script, a simulated
+ * phone's thread, and the inbound route its customers text through.
+ */
+import rateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normalizePhone } from '../../shared/phone';
 import type { PhoneSimulator } from '../carriers/simulator';
-import type { ServerContext } from '../domain/context';
 import type { Ingested } from '../domain/ingest';
+import { HttpError } from './errors';
 import { acceptInbound, sendRepliesOf } from './inbound';
-import { HttpError, readJson, sendJson, sendPage } from './io';
+import { MINUTE_MS, requestsLimited } from './limits';
+import { sendPage } from './pages';
 import { SIMULATOR_PAGE, SIMULATOR_SCRIPT } from './simulatorPage';
+import type { AreaOptions } from './types';
+
+export interface SimulatorOptions extends AreaOptions {
+  readonly simulator: PhoneSimulator;
+  /** Requests a minute per address on the inbound route (WEBHOOK_RATE_LIMIT); 0: no limit. */
+  readonly inboundPerMinute: number;
+}
 
 const ID_RULE = 'must be 1 to 64 characters, each a letter, digit, underscore or hyphen.';
 
@@ -24,82 +37,94 @@ const InboundSchema = z.strictObject({
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/**
- * POST /simulator/inbound {from, to?, body, id?}: a simulated customer texts
- * the business. Answered once the text is stored, so the caller can read the
- * result at once; trigger replies follow through the simulated network.
- *
- * `id` is the simulated network's id for the text. A real carrier retries its
- * webhook until it is acknowledged, with the same id each time; posting the
- * same id again plays such a retry. It is answered with the stored text's ids
- * and `duplicate: true`, and stores, sends and records nothing again: the
- * first delivery's text stands. Without `id` every post is a new text.
- */
-export async function simulatorInbound(
-  context: ServerContext,
-  simulator: PhoneSimulator,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const input = await readJson(request, InboundSchema);
-  // Namespaced so a chosen id can never match one the server made up.
-  const carrierId =
-    input.id === undefined ? `SIMIN${randomUUID().replaceAll('-', '')}` : `SIM-${input.id}`;
-  const ingested = await acceptInbound(context, {
-    from: input.from,
-    to: input.to,
-    body: input.body,
-    carrierId,
+const AnswerSchema = z.object({
+  messageId: z.string(),
+  conversationId: z.string(),
+  contactId: z.string(),
+  duplicate: z.boolean(),
+  intent: z.string().nullable(),
+  queuedReplies: z.number(),
+});
+
+const answerOf = (ingested: Ingested): z.infer<typeof AnswerSchema> => ({
+  messageId: ingested.messageId,
+  conversationId: ingested.conversationId,
+  contactId: ingested.contactId,
+  duplicate: ingested.duplicate,
+  intent: ingested.intent?.kind ?? null,
+  queuedReplies: ingested.queued.length,
+});
+
+export const simulatorArea: FastifyPluginAsyncZod<SimulatorOptions> = async (
+  app,
+  { context, simulator, inboundPerMinute },
+) => {
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, limit) => requestsLimited(limit.ttl),
   });
-  if (ingested.duplicate) {
-    sendJson(response, 200, answerOf(ingested));
-    return;
-  }
-  const from = normalizePhone(input.from, context.defaultCountry);
-  simulator.recordSent({
-    carrierId,
-    from: from.ok ? from.value : input.from,
-    to: input.to ?? '',
-    body: input.body,
-  });
-  sendJson(response, 200, answerOf(ingested));
-  sendRepliesOf(context, ingested);
-}
 
-function answerOf(ingested: Ingested) {
-  return {
-    messageId: ingested.messageId,
-    conversationId: ingested.conversationId,
-    contactId: ingested.contactId,
-    duplicate: ingested.duplicate,
-    intent: ingested.intent?.kind ?? null,
-    queuedReplies: ingested.queued.length,
-  };
-}
+  app.get('/simulator', (_request, reply) =>
+    sendPage(reply, 200, 'text/html; charset=utf-8', SIMULATOR_PAGE, PAGE_CSP),
+  );
+  app.get('/simulator/app.js', (_request, reply) =>
+    sendPage(reply, 200, 'text/javascript; charset=utf-8', SIMULATOR_SCRIPT, PAGE_CSP),
+  );
 
-/** GET /simulator/messages?phone=…: a simulated phone's thread with the business. */
-export function simulatorThread(
-  context: ServerContext,
-  simulator: PhoneSimulator,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const phone = new URL(request.url ?? '/', 'http://localhost').searchParams.get('phone') ?? '';
-  const number = normalizePhone(phone, context.defaultCountry);
-  if (!number.ok) throw new HttpError(422, 'invalid-number', number.error.message);
-  sendJson(response, 200, { phone: number.value, texts: simulator.thread(number.value) });
-  return Promise.resolve();
-}
+  /** GET /simulator/messages?phone=…: a simulated phone's thread with the business. */
+  app.get(
+    '/simulator/messages',
+    { schema: { querystring: z.object({ phone: z.string().default('') }) } },
+    (request) => {
+      const number = normalizePhone(request.query.phone, context.defaultCountry);
+      if (!number.ok) throw new HttpError(422, 'invalid-number', number.error.message);
+      return Promise.resolve({ phone: number.value, texts: simulator.thread(number.value) });
+    },
+  );
 
-export function simulatorPage(_request: IncomingMessage, response: ServerResponse): Promise<void> {
-  sendPage(response, 200, 'text/html; charset=utf-8', SIMULATOR_PAGE, PAGE_CSP);
-  return Promise.resolve();
-}
-
-export function simulatorScript(
-  _request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  sendPage(response, 200, 'text/javascript; charset=utf-8', SIMULATOR_SCRIPT, PAGE_CSP);
-  return Promise.resolve();
-}
+  /**
+   * POST /simulator/inbound {from, to?, body, id?}: a simulated customer texts
+   * the business. Answered once the text is stored, so the caller can read the
+   * result at once; trigger replies follow through the simulated network.
+   *
+   * `id` is the simulated network's id for the text. A real carrier retries its
+   * webhook until it is acknowledged, with the same id each time; posting the
+   * same id again plays such a retry. It is answered with the stored text's ids
+   * and `duplicate: true`, and stores, sends and records nothing again: the
+   * first delivery's text stands. Without `id` every post is a new text.
+   */
+  app.post(
+    '/simulator/inbound',
+    {
+      config: {
+        rateLimit:
+          inboundPerMinute === 0 ? false : { max: inboundPerMinute, timeWindow: MINUTE_MS },
+      },
+      schema: { body: InboundSchema, response: { 200: AnswerSchema } },
+    },
+    async (request, reply) => {
+      const input = request.body;
+      // Namespaced so a chosen id can never match one the server made up.
+      const carrierId =
+        input.id === undefined ? `SIMIN${randomUUID().replaceAll('-', '')}` : `SIM-${input.id}`;
+      const ingested = await acceptInbound(context, {
+        from: input.from,
+        to: input.to,
+        body: input.body,
+        carrierId,
+      });
+      if (ingested.duplicate) return answerOf(ingested);
+      const from = normalizePhone(input.from, context.defaultCountry);
+      simulator.recordSent({
+        carrierId,
+        from: from.ok ? from.value : input.from,
+        to: input.to ?? '',
+        body: input.body,
+      });
+      // Answered first; trigger replies follow through the simulated network.
+      void reply.send(answerOf(ingested));
+      sendRepliesOf(context, ingested, request.log);
+      return reply;
+    },
+  );
+};

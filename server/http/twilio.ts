@@ -1,12 +1,21 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { findNul, nulMessage } from '../../shared/protocol/commands';
-import { deliveryStatusOf, twilioErrorMessage } from '../carriers/twilio';
+import {
+  deliveryStatusOf,
+  TWILIO_SMS_PATH,
+  TWILIO_STATUS_PATH,
+  twilioErrorMessage,
+} from '../carriers/twilio';
 import { isValidTwilioSignature, parseForm, type FormParams } from '../carriers/twilioSignature';
 import type { StatusUpdate } from '../carriers/types';
-import type { ServerContext } from '../domain/context';
 import { applyDeliveryStatus } from '../domain/outbound';
+import { HttpError } from './errors';
 import { acceptInbound, sendRepliesOf } from './inbound';
-import { HttpError, readBody } from './io';
+import { BODY_LIMITS, MINUTE_MS, requestsLimited } from './limits';
+import type { AreaOptions } from './types';
 
 export interface TwilioWebhookOptions {
   /** Signs every webhook Twilio sends. */
@@ -15,27 +24,22 @@ export interface TwilioWebhookOptions {
   readonly publicUrl: string;
 }
 
+export interface TwilioAreaOptions extends AreaOptions {
+  readonly twilio: TwilioWebhookOptions;
+  /** Requests a minute per address (WEBHOOK_RATE_LIMIT); 0: no limit. */
+  readonly perMinute: number;
+}
+
 /** An empty TwiML document: Twilio sends no reply of its own. */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /**
- * Reads a webhook's form body and checks Twilio signed it for this address
- * with this account's auth token: anything else is refused before it is read
- * any further.
+ * Checks Twilio signed this webhook for this address with this account's
+ * auth token, over the form body exactly as it arrived: anything else is
+ * refused before it is read any further.
  */
-async function readSignedForm(
-  options: TwilioWebhookOptions,
-  request: IncomingMessage,
-): Promise<FormParams> {
-  const type = request.headers['content-type'] ?? '';
-  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    throw new HttpError(
-      415,
-      'unsupported-media-type',
-      'Twilio webhooks are form-encoded (Content-Type: application/x-www-form-urlencoded).',
-    );
-  }
-  const params = parseForm(await readBody(request));
+function signedForm(options: TwilioWebhookOptions, request: FastifyRequest): FormParams {
+  const params = parseForm(typeof request.body === 'string' ? request.body : '');
   const header = request.headers['x-twilio-signature'];
   const signature = Array.isArray(header) ? header[0] : header;
   if (signature === undefined || signature === '') {
@@ -45,7 +49,7 @@ async function readSignedForm(
       'The request has no X-Twilio-Signature header, so it cannot be shown to come from Twilio.',
     );
   }
-  const url = `${options.publicUrl.replace(/\/+$/u, '')}${request.url ?? '/'}`;
+  const url = `${options.publicUrl.replace(/\/+$/u, '')}${request.url}`;
   if (!isValidTwilioSignature(options.authToken, signature, url, params)) {
     throw new HttpError(
       403,
@@ -78,13 +82,12 @@ function optional(params: FormParams, name: string): string | undefined {
  * is; a retry (same MessageSid) is answered the same and stores nothing
  * again. Trigger replies (HELP, STOP confirmations) are sent afterwards.
  */
-export async function twilioInbound(
-  context: ServerContext,
-  options: TwilioWebhookOptions,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const params = await readSignedForm(options, request);
+async function twilioInbound(
+  { context, twilio }: TwilioAreaOptions,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const params = signedForm(twilio, request);
   const from = required(params, 'From');
   const body = required(params, 'Body');
   const carrierId = required(params, 'MessageSid');
@@ -95,13 +98,9 @@ export async function twilioInbound(
     body,
     carrierId,
   });
-  response.writeHead(200, {
-    'Content-Type': 'text/xml; charset=utf-8',
-    'Content-Length': Buffer.byteLength(EMPTY_TWIML),
-    'Cache-Control': 'no-store',
-  });
-  response.end(EMPTY_TWIML);
-  sendRepliesOf(context, ingested);
+  void reply.code(200).type('text/xml; charset=utf-8').send(EMPTY_TWIML);
+  sendRepliesOf(context, ingested, request.log);
+  return reply;
 }
 
 /**
@@ -109,20 +108,18 @@ export async function twilioInbound(
  * for a text we sent. Answered 204 once applied; statuses that are not about
  * delivery (an inbound text's) are acknowledged and ignored.
  */
-export async function twilioStatus(
-  context: ServerContext,
-  options: TwilioWebhookOptions,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const params = await readSignedForm(options, request);
+async function twilioStatus(
+  { context, twilio }: TwilioAreaOptions,
+  request: FastifyRequest<{ Querystring: { message?: string } }>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const params = signedForm(twilio, request);
   const carrierId = optional(params, 'MessageSid') ?? optional(params, 'SmsSid');
   if (carrierId === undefined) throw new HttpError(422, 'invalid-input', 'MessageSid is required.');
   const twilioStatus =
     optional(params, 'MessageStatus') ?? optional(params, 'SmsStatus') ?? '(none)';
   const status = deliveryStatusOf(twilioStatus);
-  const messageId =
-    new URL(request.url ?? '/', 'http://localhost').searchParams.get('message') ?? undefined;
+  const messageId = request.query.message;
   if (status !== null) {
     const errorCode = optional(params, 'ErrorCode');
     const update: StatusUpdate = {
@@ -138,6 +135,31 @@ export async function twilioStatus(
     };
     await applyDeliveryStatus(context, update);
   }
-  response.writeHead(204, { 'Cache-Control': 'no-store' });
-  response.end();
+  return reply.code(204).send();
 }
+
+/** Twilio's webhooks (CARRIER=twilio): form-encoded, signed, limited per address. */
+export const twilioArea: FastifyPluginAsyncZod<TwilioAreaOptions> = async (app, options) => {
+  await app.register(rateLimit, {
+    global: options.perMinute > 0,
+    max: options.perMinute,
+    timeWindow: MINUTE_MS,
+    errorResponseBuilder: (_request, limit) => requestsLimited(limit.ttl),
+  });
+  // The signature covers the parameters as sent: the body is kept as the string that came.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: BODY_LIMITS.default },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
+  const config = { accepts: 'form' } as const;
+  app.post(TWILIO_SMS_PATH, { config }, (request, reply) => twilioInbound(options, request, reply));
+  app.post(
+    TWILIO_STATUS_PATH,
+    { config, schema: { querystring: z.object({ message: z.string().optional() }) } },
+    (request, reply) => twilioStatus(options, request, reply),
+  );
+};

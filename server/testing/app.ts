@@ -40,6 +40,10 @@ export async function startTestApp(
       DATABASE_URL: storage.url,
       TEXTDESK_ADMIN_EMAIL: ADMIN.email,
       TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
+      // Quiet unless a test asks for lines (it may also pass its own logDestination).
+      LOG_LEVEL: 'silent',
+      // Tests text faster than any phone; the test of the limit sets its own.
+      WEBHOOK_RATE_LIMIT: '0',
       ...settings,
     }),
   );
