@@ -17,6 +17,7 @@ import { WebhookSender } from './domain/webhooks';
 import { buildHttpServer } from './http/server';
 import type { TwilioWebhookOptions } from './http/twilio';
 import { createLogger } from './logging';
+import { createMetrics } from './metrics';
 import { attachSync } from './sync/socket';
 
 /** The carrier the configuration names, and what its routes need. */
@@ -103,7 +104,16 @@ export async function startServer(
     await storage.close();
     throw error;
   }
-  const { carrier, simulator, twilio } = chosen;
+  const { simulator, twilio } = chosen;
+  const sockets: { connected: () => number } = { connected: () => 0 };
+  const metrics = createMetrics({
+    db: storage.db,
+    carrier: chosen.carrier.name,
+    connectedDesktops: () => sockets.connected(),
+    ...(storage.pool !== undefined && { pool: storage.pool }),
+  });
+  // Every send's answer and delivery receipt counted, whoever sends.
+  const carrier = metrics.meter(chosen.carrier);
   const listeners = new Set<(accountId: string, changes: readonly Change[]) => void>();
   // Without PUBLIC_URL, links point at the address the server listens on (known once listening).
   const listening: { url?: string } = {};
@@ -158,12 +168,18 @@ export async function startServer(
       webhooks.kick();
     }
   });
+  listeners.add((_accountId, changes) => {
+    metrics.observeChanges(changes);
+  });
   carrier.onStatus((update) => {
     applyDeliveryStatus(context, update).catch(logError);
   });
 
   const http = await buildHttpServer({
     context,
+    storage,
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
     logger,
     trustProxy: config.TRUST_PROXY,
     corsOrigins: config.CORS_ORIGINS,
@@ -175,6 +191,7 @@ export async function startServer(
   // socket.io takes the requests under /socket.io/ (and the upgrades) before Fastify sees them.
   const sync = attachSync(server, context, logError, { databaseUrl: config.DATABASE_URL });
   listeners.add(sync.publish);
+  sockets.connected = sync.connected;
   await http.ready();
   // Node's own listen, not Fastify's: "localhost" stays one address, the one socket.io is on.
   await new Promise<void>((resolve, reject) => {

@@ -49,6 +49,11 @@ export const SETTINGS = [
     'info',
     'fatal, error, warn, info (one line per request), debug, trace or silent. Lines are JSON, or readable text when printed to a terminal.',
   ],
+  [
+    'METRICS_TOKEN',
+    '',
+    'A secret Prometheus sends as a bearer token to read /metrics. Unset: /metrics answers only callers on the server’s own machine.',
+  ],
   ['CARRIER', 'simulator', 'simulator (a built-in phone network) or twilio.'],
   ['TWILIO_ACCOUNT_SID', '', 'With CARRIER=twilio: the account SID (AC…) from the Twilio console.'],
   [
@@ -120,6 +125,11 @@ const schema = z.object({
     .min(0, 'WEBHOOK_RATE_LIMIT must be 0 or more.')
     .default(600),
   LOG_LEVEL: LogLevelSchema.default('info'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'METRICS_TOKEN must be at least 16 characters: it guards the metrics.')
+    .optional()
+    .transform((value) => value ?? null),
   CARRIER: z
     .enum(['simulator', 'twilio'], 'CARRIER must be simulator or twilio.')
     .default('simulator'),

@@ -21,8 +21,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** Counts what committed changes say: texts received, opt-outs. */
   observeChanges(changes: readonly Change[]): void;
-  /** Times one inbound webhook, from arrival to its acknowledgement. */
-  timeIngest<T>(carrier: string, work: () => Promise<T>): Promise<T>;
+  /** One inbound webhook answered, `seconds` from its arrival to its acknowledgement. */
+  observeIngest(carrier: string, seconds: number): void;
   /** The carrier, counting each send's answer and each delivery receipt. */
   meter(carrier: Carrier): Carrier;
 }
@@ -135,13 +135,8 @@ export function createMetrics(sources: MetricsSources): Metrics {
         }
       }
     },
-    timeIngest: async (carrier, work) => {
-      const done = ingest.startTimer({ carrier });
-      try {
-        return await work();
-      } finally {
-        done();
-      }
+    observeIngest: (carrier, seconds) => {
+      ingest.observe({ carrier }, seconds);
     },
     meter: (carrier) => ({
       name: carrier.name,

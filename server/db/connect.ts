@@ -17,6 +17,8 @@ export interface Storage {
   readonly dialect: DialectName;
   /** Where the data lives, for logs: a file path or a host/database. */
   readonly location: string;
+  /** PostgreSQL's connection pool: open, idle, and queries waiting for one (none on SQLite). */
+  readonly pool?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
       db,
       dialect: 'postgres',
       location: `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`,
+      pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: () => {
         closing = true;
         return db.destroy();

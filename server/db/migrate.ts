@@ -9,6 +9,7 @@ import templates from './migrations/0005_templates';
 import accountProfile from './migrations/0006_account_profile';
 import campaigns from './migrations/0007_campaigns';
 import quietHours from './migrations/0008_quiet_hours';
+import sessionsAndApiKeys from './migrations/0009_sessions_and_api_keys';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFac
   ['0006_account_profile', accountProfile],
   ['0007_campaigns', campaigns],
   ['0008_quiet_hours', quietHours],
+  ['0009_sessions_and_api_keys', sessionsAndApiKeys],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {
@@ -60,4 +62,11 @@ export async function migrate(storage: Storage, upTo?: string): Promise<string[]
   return (results ?? [])
     .filter((result) => result.status === 'Success')
     .map((result) => result.migrationName);
+}
+
+/** The migrations this server knows that the database has not run: none when it is ready. */
+export async function pendingMigrations(storage: Storage): Promise<string[]> {
+  const migrator = new Migrator({ db: storage.db, provider: provider(storage) });
+  const known = await migrator.getMigrations();
+  return known.filter((migration) => migration.executedAt === undefined).map((m) => m.name);
 }

@@ -11,6 +11,8 @@ const KIB = 1024;
 export const BODY_LIMITS = {
   /** JSON API bodies and carrier webhooks (a text is at most 1600 characters; lists of names). */
   default: 64 * KIB,
+  /** A contacts import: up to 5,000 rows of number, name and lists. */
+  import: 2 * 1024 * KIB,
   /** Sign-in, people, settings: a few short fields. */
   small: 8 * KIB,
   /** The opt-out page's button, which posts no fields at all. */

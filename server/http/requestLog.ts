@@ -14,7 +14,7 @@ export function requestIdOf(request: IncomingMessage): string {
 /**
  * One line per request, when it is answered: its id, method, route pattern
  * (never the URL itself, which may hold a token), status, milliseconds and
- * who signed it. A `:phone` in the path is logged through the logger's
+ * who signed it (probes only at debug). A `:phone` in the path is logged through the logger's
  * phone serializer, masked.
  */
 export class RequestLog extends LogController {
@@ -44,7 +44,9 @@ export class RequestLog extends LogController {
       userId: request.user?.id ?? null,
       ...(params?.phone !== undefined && { phone: params.phone }),
     };
-    if (error === null || error === undefined) reply.log.info(line, 'request');
+    // Health checks and scrapes come every few seconds: their lines only at debug.
+    const level = request.routeOptions.config.probe === true ? 'debug' : 'info';
+    if (error === null || error === undefined) reply.log[level](line, 'request');
     else reply.log.warn({ ...line, err: error }, 'request cut off');
   }
 }

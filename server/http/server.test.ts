@@ -138,15 +138,29 @@ describe('request logs', () => {
   });
 
   test('a sane X-Request-Id is kept and answered; anything else is replaced', async () => {
-    const kept = await fetch(`${server.url}/healthz`, {
+    const kept = await fetch(`${server.url}/api/v1/contacts/2015550123`, {
       headers: { 'X-Request-Id': 'lb-7f3a.42' },
     });
     expect(kept.headers.get('x-request-id')).toBe('lb-7f3a.42');
-    expect(await server.logs.requestLine('lb-7f3a.42')).toMatchObject({ route: '/healthz' });
+    expect(await server.logs.requestLine('lb-7f3a.42')).toMatchObject({
+      route: '/api/v1/contacts/:phone',
+      status: 401,
+    });
     const replaced = await fetch(`${server.url}/healthz`, {
       headers: { 'X-Request-Id': '<script>alert(1)</script>' },
     });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/u);
+  });
+
+  test('health checks and scrapes, every few seconds, are not a line each at info', async () => {
+    const probe = await fetch(`${server.url}/healthz`, { headers: { 'X-Request-Id': 'probe-1' } });
+    expect(probe.status).toBe(200);
+    // A request after it is logged; the probe before it never was.
+    await fetch(`${server.url}/api/v1/contacts/2015550123`, {
+      headers: { 'X-Request-Id': 'after-probe' },
+    });
+    await server.logs.requestLine('after-probe');
+    expect(server.logs.lines.filter((line) => line.reqId === 'probe-1')).toEqual([]);
   });
 });
 

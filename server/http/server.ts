@@ -9,14 +9,18 @@ import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { PhoneSimulator } from '../carriers/simulator';
+import type { Storage } from '../db/connect';
 import type { ServerContext } from '../domain/context';
+import type { Metrics } from '../metrics';
 import { AllowedMethods } from './allowedMethods';
 import { authArea } from './auth';
+import { commandsArea } from './commands';
 import { contactsArea } from './contacts';
 import { HttpError, httpErrorOf, INTERNAL, NOT_FOUND, sendError } from './errors';
 import { healthArea } from './health';
 import { BODY_LIMITS } from './limits';
 import { messagesArea } from './messages';
+import { registerOpenApi } from './openapi';
 import { optOutArea } from './optOut';
 import { RequestLog, requestIdOf } from './requestLog';
 import { settingsArea } from './settings';
@@ -33,6 +37,10 @@ import {
 
 export interface HttpOptions {
   readonly context: ServerContext;
+  readonly storage: Storage;
+  readonly metrics: Metrics;
+  /** METRICS_TOKEN: the bearer token /metrics asks for; null: only this machine may read it. */
+  readonly metricsToken: string | null;
   readonly logger: FastifyBaseLogger;
   /** TRUST_PROXY: the client is the address the proxy appended to X-Forwarded-For. */
   readonly trustProxy: boolean;
@@ -134,8 +142,18 @@ export async function buildHttpServer(options: HttpOptions): Promise<HttpApp> {
     void reply.header('X-Request-Id', request.id).header('Cache-Control', 'no-store');
     done();
   });
+  // Carrier webhooks' answer times, arrival to acknowledgement, for the ingest histogram.
+  app.addHook('onResponse', (request, reply, done) => {
+    const carrier = request.routeOptions.config.ingest;
+    if (carrier !== undefined && reply.statusCode < 300) {
+      options.metrics.observeIngest(carrier, reply.elapsedTime / 1000);
+    }
+    done();
+  });
   await app.register(helmet, HELMET);
   await app.register(cors, corsPolicy(options.corsOrigins));
+  // First, so the document sees every route the areas add.
+  await registerOpenApi(app);
 
   const notFound = (method: string, url: string): HttpError => {
     const allowed = methods.at(url);
@@ -156,10 +174,15 @@ export async function buildHttpServer(options: HttpOptions): Promise<HttpApp> {
     return sendError(reply, known ?? INTERNAL);
   });
 
-  await app.register(healthArea);
+  await app.register(healthArea, {
+    storage: options.storage,
+    metrics: options.metrics,
+    metricsToken: options.metricsToken,
+  });
   await app.register(authArea, { context });
   await app.register(contactsArea, { context });
   await app.register(messagesArea, { context });
+  await app.register(commandsArea, { context });
   await app.register(usersArea, { context });
   await app.register(settingsArea, { context });
   await app.register(optOutArea, { context });

@@ -97,6 +97,7 @@ export const simulatorArea: FastifyPluginAsyncZod<SimulatorOptions> = async (
     '/simulator/inbound',
     {
       config: {
+        ingest: 'simulator',
         rateLimit:
           inboundPerMinute === 0 ? false : { max: inboundPerMinute, timeWindow: MINUTE_MS },
       },

@@ -156,7 +156,9 @@ export const twilioArea: FastifyPluginAsyncZod<TwilioAreaOptions> = async (app, 
     },
   );
   const config = { accepts: 'form' } as const;
-  app.post(TWILIO_SMS_PATH, { config }, (request, reply) => twilioInbound(options, request, reply));
+  app.post(TWILIO_SMS_PATH, { config: { ...config, ingest: 'twilio' } }, (request, reply) =>
+    twilioInbound(options, request, reply),
+  );
   app.post(
     TWILIO_STATUS_PATH,
     { config, schema: { querystring: z.object({ message: z.string().optional() }) } },

@@ -11,6 +11,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set on routes that read a body other than JSON (routes with a body schema read JSON). */
     accepts?: MediaKind;
+    /** Set on carrier webhooks that deliver texts: their answer times go to the ingest histogram. */
+    ingest?: string;
+    /** Health checks and metrics scrapes: their request lines are logged at debug, not info. */
+    probe?: boolean;
   }
   interface FastifyRequest {
     /** Who signed the request, once the route's sign-in hook has run; null before or without. */

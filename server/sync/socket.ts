@@ -54,6 +54,8 @@ export function attachSync(
   options: SyncOptions = {},
 ): {
   publish: (accountId: string, changes: readonly Change[]) => void;
+  /** Desktops connected to this process, for /metrics. */
+  connected: () => number;
   close: () => Promise<void>;
 } {
   const io: SyncServer = new Server(http, {
@@ -236,6 +238,7 @@ export function attachSync(
   };
 
   return {
+    connected: () => io.of('/').sockets.size,
     publish: (accountId, changes) => {
       if (changes.length === 0) return;
       for (const change of changes) {
