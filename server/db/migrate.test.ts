@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { DIALECTS, freshStorage } from '../testing/storage';
 import { DEFAULT_QUIET_HOURS } from '../../shared/consent';
+import { authenticate, hashToken } from '../auth/sessions';
 import { accountProfileOf } from '../domain/accountProfile';
 import type { Storage } from './connect';
 import { migrate, MIGRATIONS } from './migrate';
@@ -14,6 +15,7 @@ afterEach(async () => {
 
 const TABLES = [
   'accounts',
+  'api_keys',
   'business_numbers',
   'campaign_recipients',
   'campaigns',
@@ -262,7 +264,7 @@ describe.each(DIALECTS)('migration 0008 on %s', (dialect) => {
         created_at: new Date().toISOString(),
       })
       .execute();
-    expect(await migrate(storage)).toEqual(['0008_quiet_hours']);
+    expect(await migrate(storage, '0008_quiet_hours')).toEqual(['0008_quiet_hours']);
     const account = await db
       .selectFrom('accounts')
       .select('quiet_hours')
@@ -277,6 +279,53 @@ describe.each(DIALECTS)('migration 0008 on %s', (dialect) => {
       .where('id', '=', 'a1')
       .execute();
     expect((await accountProfileOf(db, 'a1')).quietHours).toEqual(window);
+  });
+});
+
+describe.each(DIALECTS)('migration 0009 on %s', (dialect) => {
+  test('0009: a session signed in before it ends no later than its idle expiry, and keeps working until then', async () => {
+    storage = await freshStorage(dialect);
+    await migrate(storage, '0008_quiet_hours');
+    const { db } = storage;
+    const at = new Date().toISOString();
+    const expires = new Date(Date.now() + 5 * 24 * 60 * 60 * 1000).toISOString();
+    await db
+      .insertInto('accounts')
+      .values({
+        id: 'a1',
+        name: 'Acme',
+        default_country: 'US',
+        support_contact: '',
+        created_at: at,
+      })
+      .execute();
+    await db
+      .insertInto('users')
+      .values({
+        id: 'u1',
+        account_id: 'a1',
+        email: 'dana@acme.test',
+        name: 'Dana',
+        role: 'agent',
+        password_hash: 'x',
+        created_at: at,
+        disabled_at: null,
+      })
+      .execute();
+    await sql`insert into sessions (id, user_id, token_hash, created_at, last_used_at, expires_at)
+      values ('s1', 'u1', ${hashToken('an-old-token-from-before-0009')}, ${at}, ${at}, ${expires})`.execute(
+      db,
+    );
+    expect(await migrate(storage)).toEqual(['0009_sessions_and_api_keys']);
+    const session = await db
+      .selectFrom('sessions')
+      .select(['ends_at', 'revoked_reason', 'user_agent'])
+      .executeTakeFirstOrThrow();
+    expect(session).toEqual({ ends_at: expires, revoked_reason: null, user_agent: null });
+    expect(await authenticate(db, 'an-old-token-from-before-0009', new Date())).toMatchObject({
+      id: 'u1',
+      sessionId: 's1',
+    });
   });
 });
 

@@ -4,6 +4,7 @@
  * integers 0/1, structured values are JSON text.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ApiKeyScope } from '../../shared/protocol/access';
 
 export type Flag = 0 | 1;
 
@@ -46,8 +47,40 @@ export interface SessionsTable {
   token_hash: string;
   created_at: string;
   last_used_at: string;
+  /** When the session ends without use (sliding: each use moves it on). */
   expires_at: string;
   revoked_at: string | null;
+  /** When the current token ends whatever its use (0009); a refresh gives a new token and end. */
+  ends_at: string | null;
+  /** The token a refresh replaced, still accepted until `previous_until` (0009). */
+  previous_token_hash: string | null;
+  previous_until: string | null;
+  /** The desktop's User-Agent and address, as of sign-in or its last refresh (0009). */
+  user_agent: string | null;
+  address: string | null;
+  /** Why it was revoked (0009): signed out, ended by an admin, access removed. */
+  revoked_reason: SessionEndReason | null;
+}
+
+export type SessionEndReason = 'signed-out' | 'ended-by-admin' | 'access-removed';
+
+export type { ApiKeyScope };
+
+/** An integration's key (0009); only the secret's hash is kept. */
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  scope: ApiKeyScope;
+  /** SHA-256 of the secret, base64url. */
+  secret_hash: string;
+  /** The secret's first characters (`tdk_AbCd`), to tell keys apart in lists. */
+  prefix: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
 }
 
 export interface BusinessNumbersTable {
@@ -262,6 +295,7 @@ export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  api_keys: ApiKeysTable;
   business_numbers: BusinessNumbersTable;
   contacts: ContactsTable;
   lists: ListsTable;
