@@ -10,6 +10,9 @@ import { startServer, type RunningServer } from './app';
 import { loadConfig } from './config';
 import type { LogLevel } from './logging';
 
+/** The zones a number's range is in, for the desktop's quiet-hours preview (both sides read one map). */
+export { zonesOfNumber } from './domain/numberZones';
+
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 

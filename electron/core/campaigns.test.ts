@@ -5,6 +5,7 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { MISSING_OPT_OUT_WORDING } from '../../shared/campaigns';
+import { DEFAULT_QUIET_HOURS } from '../../shared/consent';
 import type {
   AccountView,
   CampaignPreview,
@@ -15,6 +16,7 @@ import type { CampaignSnapshot } from '../../shared/protocol/campaigns';
 import type { Change } from '../../shared/protocol/entities';
 import { ADMIN, startTestApp } from '../../server/testing/app';
 import { customerTexts, startSignedIn, type CoreHarness } from './testing/coreHarness';
+import { windowExcludingNow } from './testing/quietWindow';
 
 const ANN = '+12015550301';
 const BEN = '+12015550302';
@@ -107,13 +109,15 @@ test('a supervisor’s campaign: the preview matches what the server skips, and 
         count: 1,
       },
     ],
+    // Everyone texted today: a campaign to them is a reply, never held by quiet hours.
+    quiet: { hours: DEFAULT_QUIET_HOURS, outsideNow: 0 },
   };
   const preview = { listId: marketing, purpose: 'marketing' };
   expect(await admin.value('campaigns.preview', preview)).toEqual(expected);
   expect(await dana.value('campaigns.preview', preview)).toEqual(expected);
   expect(
     await dana.value('campaigns.preview', { listId: marketing, purpose: 'transactional' }),
-  ).toEqual({ willReceive: 2, skipped: expected.skipped.slice(0, 2) });
+  ).toEqual({ willReceive: 2, skipped: expected.skipped.slice(0, 2), quiet: expected.quiet });
 
   const campaign = {
     type: 'campaign.send',
@@ -189,4 +193,68 @@ test('a supervisor’s campaign: the preview matches what the server skips, and 
   });
   expect([...first.rows, ...rest.rows]).toEqual(recipients.rows);
   expect(rest.next).toBeNull();
+});
+
+test('the account’s quiet hours: the preview says how many would wait now, and the server holds just those', async () => {
+  const app = await startTestApp('sqlite');
+  cleanups.push(() => app.close());
+  const admin = await signedIn(app.server.url, ADMIN);
+  const { lists } = await admin.value<AccountView>('inbox.account');
+  const marketing = lists.find((list) => list.kind === 'marketing');
+  // Two New Jersey numbers (New York time) imported, never texted; Ann texted in today.
+  await command(admin, {
+    type: 'contacts.import',
+    listId: marketing?.id,
+    rows: [
+      { line: 2, phone: BEN, name: 'Ben', optedIn: true },
+      { line: 3, phone: CY, name: 'Cy', optedIn: true },
+      { line: 4, phone: ANN, name: 'Ann', optedIn: true },
+    ],
+  });
+  await customerTexts(app.server.url, ANN, 'Hi there');
+  await admin.until('data.changed', (changes) =>
+    changes.some((change) => change.type === 'message.created' && change.data.body === 'Hi there'),
+  );
+  const preview = { listId: marketing?.id, purpose: 'transactional' };
+  expect(await admin.value<CampaignPreview>('campaigns.preview', preview)).toMatchObject({
+    willReceive: 3,
+  });
+
+  const hours = windowExcludingNow('America/New_York');
+  await command(admin, { type: 'account.update', quietHours: hours });
+  await admin.until('data.changed', (changes) =>
+    changes.some(
+      (change) => change.type === 'account.updated' && change.data.quietHours.start === hours.start,
+    ),
+  );
+  expect(await admin.value<CampaignPreview>('campaigns.preview', preview)).toEqual({
+    willReceive: 3,
+    skipped: [],
+    quiet: { hours, outsideNow: 2 },
+  });
+
+  const { campaign } = await command<{ campaign: CampaignSnapshot }>(admin, {
+    type: 'campaign.send',
+    name: 'Appointment reminders',
+    listId: marketing?.id,
+    purpose: 'transactional',
+    body: 'Your appointment is tomorrow.',
+  });
+  await admin.until(
+    'data.changed',
+    campaignChange(
+      (snapshot) =>
+        snapshot.id === campaign.id &&
+        snapshot.counts.delivered === 1 &&
+        snapshot.counts.waiting === 2,
+    ),
+  );
+  const { rows } = await admin.value<CampaignRecipientPage>('campaigns.recipients', {
+    campaignId: campaign.id,
+  });
+  expect(Object.fromEntries(rows.map((row) => [row.phone, row.reason]))).toEqual({
+    [ANN]: null,
+    [BEN]: expect.stringMatching(/^Quiet hours: sends at/u) as unknown,
+    [CY]: expect.stringMatching(/^Quiet hours: sends at/u) as unknown,
+  });
 });

@@ -1,4 +1,4 @@
-import { isTimeZone, quietHoursDecision } from '../../shared/consent';
+import { quietHoursDecision, quietHoursZones as zonesFor } from '../../shared/consent';
 import { quietHoursOf } from './accountProfile';
 import { appendChanges } from './changes';
 import { DueWork } from './dueWork';
@@ -10,57 +10,8 @@ import { messageSnapshot } from './records';
 const PER_RUN = 50;
 
 /**
- * The zone quiet hours fall back to when neither the contact nor the number
- * says: the main zone of the account's country.
- */
-const COUNTRY_ZONES: Readonly<Record<string, string>> = {
-  US: 'America/New_York',
-  CA: 'America/Toronto',
-  MX: 'America/Mexico_City',
-  BR: 'America/Sao_Paulo',
-  GB: 'Europe/London',
-  IE: 'Europe/Dublin',
-  FR: 'Europe/Paris',
-  DE: 'Europe/Berlin',
-  ES: 'Europe/Madrid',
-  IT: 'Europe/Rome',
-  NL: 'Europe/Amsterdam',
-  IN: 'Asia/Kolkata',
-  AU: 'Australia/Sydney',
-  NZ: 'Pacific/Auckland',
-};
-
-/**
- * A number whose range spans zones further apart than this (a toll-free
- * number, a whole country) says nothing useful about where its owner is.
- */
-const MAX_NUMBER_SPREAD_MINUTES = 3 * 60;
-
-/** Minutes east of UTC in `zone` at `at`. */
-function utcOffsetMinutes(zone: string, at: Date): number {
-  const name =
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
-      .formatToParts(at)
-      .find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  if (match === null) return 0;
-  const minutes = Number(match[2]) * 60 + Number(match[3]);
-  return match[1] === '-' ? -minutes : minutes;
-}
-
-/** The zones a number's range is in, when they are close enough to go by. */
-function zonesFromNumber(phone: string, at: Date): readonly string[] {
-  const zones = zonesOfNumber(phone).filter(isTimeZone);
-  if (zones.length === 0) return [];
-  const offsets = zones.map((zone) => utcOffsetMinutes(zone, at));
-  return Math.max(...offsets) - Math.min(...offsets) <= MAX_NUMBER_SPREAD_MINUTES ? zones : [];
-}
-
-/**
- * The zones quiet hours are read in, first that applies: the contact's own
- * zone (a person set it); the zones of the number's area code (all of them
- * when it spans a zone line); the account's zone, for numbers that do not
- * say; the account country's main zone; UTC.
+ * The zones quiet hours are read in for a contact (see the shared rule in
+ * shared/consent/zones.ts), with the zones of the number's area code.
  */
 export function quietHoursZones(input: {
   readonly contactZone: string | null;
@@ -69,13 +20,8 @@ export function quietHoursZones(input: {
   readonly country: string;
   readonly at: Date;
 }): readonly string[] {
-  if (input.contactZone !== null && isTimeZone(input.contactZone)) return [input.contactZone];
-  const fromNumber = zonesFromNumber(input.phone, input.at);
-  if (fromNumber.length > 0) return fromNumber;
-  for (const zone of [input.accountZone, COUNTRY_ZONES[input.country]]) {
-    if (zone !== null && zone !== undefined && isTimeZone(zone)) return [zone];
-  }
-  return ['UTC'];
+  const { phone, ...rest } = input;
+  return zonesFor({ ...rest, numberZones: zonesOfNumber(phone) });
 }
 
 /**

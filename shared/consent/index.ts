@@ -42,3 +42,4 @@ export {
   type QuietHours,
   type Weekday,
 } from './quietHours';
+export { quietHoursZones } from './zones';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CAMPAIGN_SKIPS } from '../campaigns';
 import { CAMPAIGN_RECIPIENT_STATUSES } from '../protocol/campaigns';
+import { QuietHoursSchema } from '../protocol/entities';
 
 /** What the desktop's cache answers the campaign screens with. */
 
@@ -36,5 +37,15 @@ export const CampaignPreviewSchema = z.object({
       count: z.number().int().min(1),
     }),
   ),
+  /** Quiet hours over those who would receive it, were it sent now. */
+  quiet: z.object({
+    /** The account's sending window, in each customer's own zone. */
+    hours: QuietHoursSchema,
+    /**
+     * Of `willReceive`, how many are outside the window where they are now
+     * and would wait for it (those who texted in the last 24 hours never wait).
+     */
+    outsideNow: z.number().int().min(0),
+  }),
 });
 export type CampaignPreview = z.infer<typeof CampaignPreviewSchema>;

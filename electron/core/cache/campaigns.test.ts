@@ -118,6 +118,7 @@ describe('campaigns in the cache', () => {
           count: 2,
         },
       ],
+      mayWait: [{ phone: '+14155550000', timeZone: null }],
     });
     expect(cache().campaignPreview({ listId: 'marketing', purpose: 'transactional' })).toEqual({
       willReceive: 3,
@@ -125,11 +126,49 @@ describe('campaigns in the cache', () => {
         { reason: 'opted-out', label: 'Opted out', count: 1 },
         { reason: 'blocked', label: 'Blocked', count: 1 },
       ],
+      mayWait: expect.any(Array) as unknown,
     });
     expect(cache().campaignPreview({ listId: 'nobody', purpose: 'marketing' })).toEqual({
       willReceive: 0,
       skipped: [],
+      mayWait: [],
     });
+  });
+
+  it('preview who quiet hours may hold: everyone who would receive it but has not texted in the last 24 hours', () => {
+    const log = new ChangeLog();
+    log.list({ id: 'marketing', name: 'Marketing', kind: 'marketing' });
+    log.contact({ id: 'c-0001', lists: ['marketing'] });
+    log.contact({ id: 'c-0002', lists: ['marketing'], timeZone: 'America/Chicago' });
+    log.contact({ id: 'c-0003', lists: ['marketing'] });
+    log.conversation({ id: 'v-1', contactId: 'c-0001' });
+    log.message({ id: 'm-1', conversationId: 'v-1', createdAt: minute(100) });
+    // Texted by the business, never texted back: not a conversation.
+    log.conversation({ id: 'v-3', contactId: 'c-0003' });
+    log.message({
+      id: 'm-3',
+      conversationId: 'v-3',
+      direction: 'outbound',
+      status: 'delivered',
+      createdAt: minute(100),
+    });
+    cache().applyChanges(log.changes);
+    const waiting = (at: string) =>
+      cache()
+        .campaignPreview({ listId: 'marketing', purpose: 'marketing', at })
+        .mayWait.map((candidate) => candidate.phone)
+        .sort();
+    // An hour after c-0001 texted, a campaign reaching them is a reply: it is never held.
+    expect(waiting(minute(160))).toEqual(['+14155550002', '+14155550003']);
+    expect(waiting(minute(100 + 24 * 60 + 1))).toEqual([
+      '+14155550001',
+      '+14155550002',
+      '+14155550003',
+    ]);
+    expect(
+      cache().campaignPreview({ listId: 'marketing', purpose: 'marketing', at: minute(160) })
+        .mayWait,
+    ).toContainEqual({ phone: '+14155550002', timeZone: 'America/Chicago' });
   });
 
   it('are emptied with the rest when the file changes hands', () => {

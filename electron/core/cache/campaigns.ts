@@ -5,7 +5,7 @@ import {
   skipLabel,
   skipOf,
 } from '../../../shared/campaigns';
-import { sendGate } from '../../../shared/consent';
+import { CONVERSATION_WINDOW_MS, sendGate } from '../../../shared/consent';
 import type { CampaignPreview, CampaignRecipientPage } from '../../../shared/ipc/campaignViews';
 import type {
   CampaignRecipientSnapshot,
@@ -24,7 +24,25 @@ export interface CampaignRecipientQuery {
 export interface CampaignPreviewQuery {
   readonly listId: string;
   readonly purpose: CampaignPurpose;
+  /** When it would go (ISO 8601), for who texted in the last 24 hours; now unless given. */
+  readonly at?: string | undefined;
 }
+
+/** A recipient quiet hours may hold: what says where they are. */
+export interface QuietCandidate {
+  readonly phone: string;
+  /** The contact's own zone, when a person set one. */
+  readonly timeZone: string | null;
+}
+
+/**
+ * The preview as the cache can work it out: the gate's counts, and those
+ * who would receive it without having texted in the last 24 hours (quiet
+ * hours may hold them; their zones are looked up outside the cache).
+ */
+export type CampaignGatePreview = Omit<CampaignPreview, 'quiet'> & {
+  readonly mayWait: readonly QuietCandidate[];
+};
 
 /**
  * Campaigns as the desktop keeps them: each one's latest snapshot, and one
@@ -62,10 +80,14 @@ export class CampaignStore {
       lists: db.prepare<[], { id: string; name: string; kind: string }>(
         'SELECT id, name, kind FROM lists ORDER BY name COLLATE NOCASE, id',
       ),
-      members: db.prepare<[string], ContactRecord>(
+      // With whether they texted since the time given: a reply to them is not held by quiet hours.
+      members: db.prepare<[string, string], ContactRecord & { texted_since: number }>(
         `SELECT ${CONTACT_COLUMNS.split(', ')
           .map((column) => `c.${column}`)
-          .join(', ')}
+          .join(', ')},
+           EXISTS (SELECT 1 FROM conversations v JOIN messages m ON m.conversation_id = v.id
+             WHERE v.contact_id = c.id AND m.direction = 'inbound' AND m.created_at > ?
+           ) AS texted_since
          FROM contact_lists l JOIN contacts c ON c.id = l.contact_id WHERE l.list_id = ?`,
       ),
     };
@@ -113,9 +135,10 @@ export class CampaignStore {
   /**
    * Who a campaign to the list would reach, by the gate the server runs
    * (blocked, opted out, then for marketing the suppression lists), from
-   * what this desktop has synced. Counts only: no names leave it.
+   * what this desktop has synced. Counts, and for quiet hours the numbers
+   * and zones of those not in a conversation: no names leave it.
    */
-  preview(query: CampaignPreviewQuery): CampaignPreview {
+  preview(query: CampaignPreviewQuery): CampaignGatePreview {
     const lists = this.statements.lists.all();
     const suppressionLists = lists
       .filter((list) => list.kind === 'marketing-opt-out')
@@ -128,12 +151,18 @@ export class CampaignStore {
       purpose: query.purpose,
       suppressionLists,
     } as const;
+    const at = query.at === undefined ? Date.now() : Date.parse(query.at);
+    const conversationSince = new Date(at - CONVERSATION_WINDOW_MS).toISOString();
     const skipped = new Map<CampaignSkip, number>();
+    const mayWait: QuietCandidate[] = [];
     let willReceive = 0;
-    for (const row of this.statements.members.iterate(query.listId)) {
+    for (const row of this.statements.members.iterate(conversationSince, query.listId)) {
       const gate = sendGate(contactSnapshot(row), send);
       if (gate.allowed) {
         willReceive += 1;
+        if (row.texted_since === 0) {
+          mayWait.push({ phone: row.phone, timeZone: row.time_zone });
+        }
         continue;
       }
       const skip = skipOf(gate.code);
@@ -147,6 +176,7 @@ export class CampaignStore {
           ? []
           : [{ reason, label: skipLabel(reason, suppressionLists[0]?.name), count }];
       }),
+      mayWait,
     };
   }
 }

@@ -7,12 +7,17 @@ import type {
   MessagePage,
   SearchHit,
 } from '../../../shared/ipc/views';
-import type { CampaignPreview, CampaignRecipientPage } from '../../../shared/ipc/campaignViews';
+import type { CampaignRecipientPage } from '../../../shared/ipc/campaignViews';
 import type { CampaignSnapshot } from '../../../shared/protocol/campaigns';
 import type { Command } from '../../../shared/protocol/commands';
 import type { Change, ContactSnapshot } from '../../../shared/protocol/entities';
 import { ChangeWriter } from './apply';
-import { type CampaignPreviewQuery, type CampaignRecipientQuery, CampaignStore } from './campaigns';
+import {
+  type CampaignGatePreview,
+  type CampaignPreviewQuery,
+  type CampaignRecipientQuery,
+  CampaignStore,
+} from './campaigns';
 import { Directory } from './directory';
 import type { KnownContact, MemberPage, OptOutReport } from '../../../shared/ipc/manage';
 import { type ExportRow, Lists, type MemberQuery } from './lists';
@@ -142,7 +147,7 @@ export class LocalCache implements CacheMethods {
     return this.campaignStore.recipients(query);
   }
 
-  campaignPreview(query: CampaignPreviewQuery): CampaignPreview {
+  campaignPreview(query: CampaignPreviewQuery): CampaignGatePreview {
     return this.campaignStore.preview(query);
   }
 

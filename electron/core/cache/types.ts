@@ -9,12 +9,16 @@ import type {
   PageCursor,
   SearchHit,
 } from '../../../shared/ipc/views';
-import type { CampaignPreview, CampaignRecipientPage } from '../../../shared/ipc/campaignViews';
+import type { CampaignRecipientPage } from '../../../shared/ipc/campaignViews';
 import type { CampaignSnapshot } from '../../../shared/protocol/campaigns';
 import type { Command } from '../../../shared/protocol/commands';
 import type { Change, ContactSnapshot } from '../../../shared/protocol/entities';
 import type { Failure } from '../../../shared/result';
-import type { CampaignPreviewQuery, CampaignRecipientQuery } from './campaigns';
+import type {
+  CampaignGatePreview,
+  CampaignPreviewQuery,
+  CampaignRecipientQuery,
+} from './campaigns';
 import type { KnownContact, MemberPage, OptOutReport } from '../../../shared/ipc/manage';
 import type { ExportRow, MemberQuery } from './lists';
 import type { OptOutReportQuery } from './reports';
@@ -105,8 +109,8 @@ export interface CacheMethods {
   campaigns(): readonly CampaignSnapshot[];
   /** A page of a campaign's recipients, by contact id. */
   campaignRecipients(query: CampaignRecipientQuery): CampaignRecipientPage;
-  /** Who a campaign to a list would reach, by the send gate over the cache. */
-  campaignPreview(query: CampaignPreviewQuery): CampaignPreview;
+  /** Who a campaign to a list would reach, by the send gate over the cache, and who quiet hours may hold. */
+  campaignPreview(query: CampaignPreviewQuery): CampaignGatePreview;
 
   /** A page of a list's members, or of every opted-out contact; null for an unknown list. */
   members(query: MemberQuery): MemberPage | null;
