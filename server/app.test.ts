@@ -49,6 +49,8 @@ describe.each(DIALECTS)('the HTTP server on %s', (dialect) => {
     expect(good.status).toBe(200);
     expect(await good.json()).toEqual({
       token: expect.stringMatching(/^[\w-]{43}$/u) as unknown,
+      expiresAt: expect.any(String) as unknown,
+      refreshAfter: expect.any(String) as unknown,
       user: {
         id: expect.any(String) as unknown,
         accountId: expect.any(String) as unknown,

@@ -105,7 +105,10 @@ export async function startServer(
     throw error;
   }
   const { simulator, twilio } = chosen;
-  const sockets: { connected: () => number } = { connected: () => 0 };
+  const sockets: Pick<ReturnType<typeof attachSync>, 'connected' | 'cut'> = {
+    connected: () => 0,
+    cut: () => undefined,
+  };
   const metrics = createMetrics({
     db: storage.db,
     carrier: chosen.carrier.name,
@@ -128,6 +131,9 @@ export async function startServer(
     publish: (accountId, changes) => {
       if (changes.length === 0) return;
       for (const listener of listeners) listener(accountId, changes);
+    },
+    cutSessions: (cut) => {
+      sockets.cut(cut);
     },
   };
   const logError = (error: unknown): void => {
@@ -192,6 +198,7 @@ export async function startServer(
   const sync = attachSync(server, context, logError, { databaseUrl: config.DATABASE_URL });
   listeners.add(sync.publish);
   sockets.connected = sync.connected;
+  sockets.cut = sync.cut;
   await http.ready();
   // Node's own listen, not Fastify's: "localhost" stays one address, the one socket.io is on.
   await new Promise<void>((resolve, reject) => {

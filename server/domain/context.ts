@@ -15,4 +15,16 @@ export interface ServerContext {
   readonly now: () => Date;
   /** Fans committed changes out to every desktop of the account. */
   readonly publish: (accountId: string, changes: readonly Change[]) => void;
+  /**
+   * Disconnects the desktops of ended sessions, or of people, at once, on
+   * every server: their sessions were revoked, or their role changed (they
+   * reconnect with the new one). Unset: no desktops to disconnect.
+   */
+  readonly cutSessions?: (cut: SessionCut) => void;
+}
+
+/** Whose live connections to close. */
+export interface SessionCut {
+  readonly sessionIds: readonly string[];
+  readonly userIds: readonly string[];
 }

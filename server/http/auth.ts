@@ -1,15 +1,25 @@
 /**
- * Signing in (POST /api/v1/login) and the hooks that let a route through
- * only with a signed-in person (of the right role). Failed sign-ins are
- * limited per email and per client address with @fastify/rate-limit, over
- * a store that counts failures only (./signInFailures).
+ * Signing in (POST /api/v1/login), refreshing the token (POST
+ * /api/v1/refresh) and signing out (POST /api/v1/logout), and the hooks
+ * that let a route through only with a signed-in person (of the right
+ * role) or an integration's API key (within its scope). Failed sign-ins
+ * are limited per email and per client address with @fastify/rate-limit,
+ * over a store that counts failures only (./signInFailures).
  */
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decoyHash, verifyPassword } from '../auth/passwords';
-import { authenticate, createSession, type SessionUser } from '../auth/sessions';
+import { checkApiKey, isApiKey, keyScopeSentence } from '../auth/apiKeys';
+import {
+  checkToken,
+  endSessions,
+  refreshSession,
+  startSession,
+  type Device,
+  type SessionUser,
+} from '../auth/sessions';
 import type { ServerContext } from '../domain/context';
 import { HttpError } from './errors';
 import { BODY_LIMITS, SIGN_IN_LIMITS, signInLimited } from './limits';
@@ -22,8 +32,14 @@ const LoginSchema = z.strictObject({
 });
 type Login = z.output<typeof LoginSchema>;
 
-const SignedInSchema = z.object({
+const TokenSchema = {
   token: z.string(),
+  expiresAt: z.string().describe('When the token ends, used or not.'),
+  refreshAfter: z.string().describe('From when to ask POST /api/v1/refresh for a fresh token.'),
+};
+
+const SignedInSchema = z.object({
+  ...TokenSchema,
   user: z.object({
     id: z.string(),
     accountId: z.string(),
@@ -33,22 +49,48 @@ const SignedInSchema = z.object({
   }),
 });
 
-/** The user behind `Authorization: Bearer <token>`, or a 401. */
-async function bearerUser(context: ServerContext, request: FastifyRequest): Promise<SessionUser> {
-  const header = request.headers.authorization ?? '';
-  const match = /^Bearer\s+(\S+)$/iu.exec(header);
-  const user =
-    match?.[1] === undefined ? null : await authenticate(context.db, match[1], context.now());
-  if (user === null) {
-    throw new HttpError(
-      401,
-      'unauthenticated',
-      'Sign in first: send Authorization: Bearer <token> from POST /api/v1/login.',
-      { 'WWW-Authenticate': 'Bearer' },
-    );
-  }
-  return user;
+const unauthenticated = (message: string): HttpError =>
+  new HttpError(401, 'unauthenticated', message, { 'WWW-Authenticate': 'Bearer' });
+
+const SIGN_IN_FIRST = 'Sign in first: send Authorization: Bearer <token> from POST /api/v1/login.';
+
+/** The token of `Authorization: Bearer <token>`, or null. */
+function bearerToken(request: FastifyRequest): string | null {
+  const match = /^Bearer\s+(\S+)$/iu.exec(request.headers.authorization ?? '');
+  return match?.[1] ?? null;
 }
+
+/** Who signed the request: a session's person, or an API key acting for its creator; else a 401 saying why. */
+async function bearerUser(context: ServerContext, request: FastifyRequest): Promise<SessionUser> {
+  const token = bearerToken(request);
+  if (token === null) throw unauthenticated(SIGN_IN_FIRST);
+  if (isApiKey(token)) {
+    const key = await checkApiKey(context.db, token, context.now());
+    if (!key.ok) throw unauthenticated(key.error);
+    return key.value;
+  }
+  const session = await checkToken(context.db, token, context.now());
+  if (!session.ok) throw unauthenticated(session.error.message);
+  return session.value;
+}
+
+/** Reading is every key's; changing things, only an admin key's (`anyKey`: or any key's, commands checking their own scope). */
+function checkKeyScope(user: SessionUser, request: FastifyRequest, anyKey: boolean): void {
+  const key = user.apiKey;
+  if (key === undefined || request.method === 'GET' || key.scope === 'admin') return;
+  if (anyKey && key.scope === 'send') return;
+  throw new HttpError(
+    403,
+    'not-allowed',
+    `${keyScopeSentence(key)} It cannot make ${request.method} requests here.`,
+  );
+}
+
+/** Where a session is signed in from, for the admins' list: the User-Agent header and the address. */
+const deviceOf = (request: FastifyRequest): Device => ({
+  userAgent: request.headers['user-agent'],
+  address: request.ip,
+});
 
 /**
  * An onRequest hook: the route is for signed-in people. Runs before the
@@ -57,7 +99,10 @@ async function bearerUser(context: ServerContext, request: FastifyRequest): Prom
 export const signedIn =
   (context: ServerContext): onRequestAsyncHookHandler =>
   async (request) => {
-    request.user = await bearerUser(context, request);
+    const user = await bearerUser(context, request);
+    request.user = user;
+    // A send key reaches commands, which hold it to texts and notes (keyCommandRefusal).
+    checkKeyScope(user, request, true);
   };
 
 /**
@@ -73,6 +118,7 @@ export const withRole =
   async (request) => {
     const user = await bearerUser(context, request);
     request.user = user;
+    checkKeyScope(user, request, false);
     if (!roles.includes(user.role)) {
       const who = roles.includes('supervisor') ? 'supervisors and admins' : 'admins';
       throw new HttpError(403, 'not-allowed', `Only ${who} can ${what}.`);
@@ -135,8 +181,11 @@ export const authArea: FastifyPluginAsyncZod<AreaOptions> = async (app, { contex
         throw new HttpError(401, 'invalid-credentials', 'That email and password do not match.');
       }
       failures.clear(emailKey(request));
+      const issued = await startSession(context.db, user.id, context.now(), deviceOf(request));
       return {
-        token: await createSession(context.db, user.id, context.now()),
+        token: issued.token,
+        expiresAt: issued.expiresAt,
+        refreshAfter: issued.refreshAfter,
         user: {
           id: user.id,
           accountId: user.account_id,
@@ -147,4 +196,39 @@ export const authArea: FastifyPluginAsyncZod<AreaOptions> = async (app, { contex
       };
     },
   );
+
+  /**
+   * POST /api/v1/refresh with the session's token → a fresh token for the
+   * same session, for another TOKEN_DAYS. The old token works for an hour
+   * more (a lost answer can be retried), then only the new one does.
+   */
+  app.post(
+    '/api/v1/refresh',
+    { schema: { response: { 200: z.object(TokenSchema) } } },
+    async (request) => {
+      const token = bearerToken(request);
+      if (token === null) throw unauthenticated(SIGN_IN_FIRST);
+      if (isApiKey(token)) throw KEYS_DO_NOT_SIGN_IN;
+      const fresh = await refreshSession(context.db, token, context.now(), deviceOf(request));
+      if (!fresh.ok) throw unauthenticated(fresh.error.message);
+      request.user = fresh.value.user;
+      const { expiresAt, refreshAfter } = fresh.value;
+      return { token: fresh.value.token, expiresAt, refreshAfter };
+    },
+  );
+
+  /** POST /api/v1/logout: ends the session at once; its desktops are disconnected. → 204 */
+  app.post('/api/v1/logout', { onRequest: signedIn(context) }, async (request, reply) => {
+    const { sessionId } = userOf(request);
+    if (sessionId === null) throw KEYS_DO_NOT_SIGN_IN;
+    await endSessions(context.db, { sessionIds: [sessionId] }, 'signed-out', context.now());
+    context.cutSessions?.({ sessionIds: [sessionId], userIds: [] });
+    return reply.code(204).send();
+  });
 };
+
+const KEYS_DO_NOT_SIGN_IN = new HttpError(
+  400,
+  'invalid-input',
+  'An API key is not a session: it has nothing to refresh or sign out of. An admin revokes it (apiKey.revoke).',
+);

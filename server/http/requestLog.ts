@@ -14,7 +14,7 @@ export function requestIdOf(request: IncomingMessage): string {
 /**
  * One line per request, when it is answered: its id, method, route pattern
  * (never the URL itself, which may hold a token), status, milliseconds and
- * who signed it (probes only at debug). A `:phone` in the path is logged through the logger's
+ * who signed it, a person's id or an API key's name (probes only at debug). A `:phone` in the path is logged through the logger's
  * phone serializer, masked.
  */
 export class RequestLog extends LogController {
@@ -41,7 +41,9 @@ export class RequestLog extends LogController {
       route: request.routeOptions.url ?? null,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
-      userId: request.user?.id ?? null,
+      // An API key's request names the key (never its secret), not the admin it acts for.
+      userId: request.user?.apiKey === undefined ? (request.user?.id ?? null) : null,
+      ...(request.user?.apiKey !== undefined && { apiKey: request.user.apiKey.name }),
       ...(params?.phone !== undefined && { phone: params.phone }),
     };
     // Health checks and scrapes come every few seconds: their lines only at debug.

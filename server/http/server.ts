@@ -13,6 +13,7 @@ import type { Storage } from '../db/connect';
 import type { ServerContext } from '../domain/context';
 import type { Metrics } from '../metrics';
 import { AllowedMethods } from './allowedMethods';
+import { accessArea } from './access';
 import { authArea } from './auth';
 import { commandsArea } from './commands';
 import { contactsArea } from './contacts';
@@ -180,6 +181,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<HttpApp> {
     metricsToken: options.metricsToken,
   });
   await app.register(authArea, { context });
+  await app.register(accessArea, { context });
   await app.register(contactsArea, { context });
   await app.register(messagesArea, { context });
   await app.register(commandsArea, { context });

@@ -13,22 +13,23 @@ import {
   type ServerToClient,
 } from '../../shared/protocol/sync';
 import { CommandRequestSchema, findNul, nulMessage } from '../../shared/protocol/commands';
+import type { ProtocolRange } from '../../shared/protocol/versions';
 import { authenticate, type SessionUser } from '../auth/sessions';
 import { runCommand } from '../domain/commands';
-import type { ServerContext } from '../domain/context';
+import type { ServerContext, SessionCut } from '../domain/context';
 import { attachPresence, type PresenceData, type PresenceServerEvents } from './presence';
+import { attachVersions } from './versions';
+import { attachSessionCuts, stillSignedIn } from './sessionCuts';
 
 interface SocketData extends PresenceData {
   user: SessionUser;
-  /** Kept to check the session again before each command: it may have been revoked. */
+  /** The token it connected with (later checks go by the session: a refresh replaces the token). */
   token: string;
 }
 
 type SyncServer = Server<ClientToServer, ServerToClient, PresenceServerEvents, SocketData>;
 
 const room = (accountId: string): string => `account:${accountId}`;
-/** Each person's connections, so removing their access can close them all, on every server. */
-const personRoom = (userId: string): string => `user:${userId}`;
 
 export interface SyncOptions {
   /**
@@ -39,6 +40,8 @@ export interface SyncOptions {
    * of this process only.
    */
   readonly databaseUrl?: string;
+  /** The protocol versions this server speaks (SERVER_PROTOCOL unless a test says otherwise). */
+  readonly protocol?: ProtocolRange;
 }
 
 /**
@@ -56,6 +59,8 @@ export function attachSync(
   publish: (accountId: string, changes: readonly Change[]) => void;
   /** Desktops connected to this process, for /metrics. */
   connected: () => number;
+  /** Closes the desktops of ended sessions and of people whose access or role changed, on every server. */
+  cut: (cut: SessionCut) => void;
   close: () => Promise<void>;
 } {
   const io: SyncServer = new Server(http, {
@@ -64,6 +69,8 @@ export function attachSync(
     maxHttpBufferSize: 1024 * 1024,
     cors: { origin: false },
   });
+  // First: a desktop too old for this server is told to update, not to sign in.
+  attachVersions(io, options.protocol);
 
   const url = sharedDatabaseUrl(context, options);
   const fanOut = url === null ? null : clusterOver(io, context, url, options, onError);
@@ -122,7 +129,7 @@ export function attachSync(
     work: (user: SessionUser) => Promise<void>,
     failure: string,
   ): void => {
-    authenticate(context.db, socket.data.token, context.now())
+    stillSignedIn(context, socket.data.user)
       .then(async (current) => {
         if (current === null) {
           ack({
@@ -141,10 +148,12 @@ export function attachSync(
   };
 
   const presence = attachPresence(io, { room, clustered: fanOut !== null, now: context.now });
+  const cuts = attachSessionCuts(io, context, onError);
 
   io.on('connection', (socket) => {
     const { user } = socket.data;
-    void socket.join([room(user.accountId), personRoom(user.id)]);
+    void socket.join(room(user.accountId));
+    cuts.connected(socket);
     presence.connected(socket);
 
     socket.on('sync.pull', (request, ack) => {
@@ -214,12 +223,6 @@ export function attachSync(
   // answers many texts at once) leave as one packet per account, in seq
   // order: one encoding and one write per desktop instead of one per text.
   const pending = new Map<string, Change[]>();
-  /**
-   * People whose access was just removed: their connections close after
-   * this packet is handed on (with several servers it may still overtake
-   * it, which costs nothing: reconnecting, they are told to sign in again).
-   */
-  const removed = new Set<string>();
   const flush = (): void => {
     for (const [accountId, changes] of pending) {
       changes.sort((a, b) => a.seq - b.seq);
@@ -232,18 +235,13 @@ export function attachSync(
       io.to(room(accountId)).emit('changes', changes);
     }
     pending.clear();
-    // Their sessions are revoked already: reconnecting, they are told to sign in again.
-    for (const userId of removed) io.in(personRoom(userId)).disconnectSockets(true);
-    removed.clear();
   };
 
   return {
     connected: () => io.of('/').sockets.size,
+    cut: cuts.cut,
     publish: (accountId, changes) => {
       if (changes.length === 0) return;
-      for (const change of changes) {
-        if (change.type === 'user.updated' && change.data.disabled) removed.add(change.data.id);
-      }
       if (pending.size === 0) setImmediate(flush);
       const waiting = pending.get(accountId);
       if (waiting === undefined) pending.set(accountId, [...changes]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CAMPAIGN_PURPOSES } from '../campaigns';
 import { isTimeZone, quietHoursProblem } from '../consent/quietHours';
+import { API_KEY_SCOPES, ApiKeySchema, MAX_API_KEY_NAME_LENGTH } from './access';
 import { CampaignSnapshotSchema } from './campaigns';
 import type { Role } from '../consent/types';
 import { isCountryCode } from '../phone';
@@ -310,6 +311,35 @@ export const CommandSchema = z.discriminatedUnion('type', [
         command.name !== undefined || command.role !== undefined || command.disabled !== undefined,
       'Say what to change: name, role or disabled.',
     ),
+  z
+    .strictObject({
+      /**
+       * Ends a session at once (its desktop is disconnected and must sign in
+       * again), or every session of a person of the account.
+       */
+      type: z.literal('session.end'),
+      sessionId: id('The session').optional(),
+      userId: id('The person').optional(),
+    })
+    .refine(
+      (command) => (command.sessionId === undefined) !== (command.userId === undefined),
+      'Say which sessions to end: a sessionId, or a userId for all of that person’s.',
+    ),
+  z.strictObject({
+    /** A key for an integration; its secret is in the answer, once (a replay answers without it). */
+    type: z.literal('apiKey.create'),
+    name: z
+      .string({ error: 'An API key needs a name, such as CRM.' })
+      .trim()
+      .min(1, 'An API key needs a name, such as CRM.')
+      .max(
+        MAX_API_KEY_NAME_LENGTH,
+        `An API key name can be at most ${String(MAX_API_KEY_NAME_LENGTH)} characters.`,
+      ),
+    scope: z.enum(API_KEY_SCOPES, { error: 'An API key’s scope is read, send or admin.' }),
+  }),
+  /** Revokes a key: its next use is refused. */
+  z.strictObject({ type: z.literal('apiKey.revoke'), apiKeyId: id('The API key') }),
   z.strictObject({
     type: z.literal('contacts.import'),
     rows: z
@@ -372,6 +402,9 @@ export const COMMAND_ROLES: Readonly<Record<CommandType, readonly Role[]>> = {
   'businessNumber.add': ADMINS,
   'user.create': ADMINS,
   'user.update': ADMINS,
+  'session.end': ADMINS,
+  'apiKey.create': ADMINS,
+  'apiKey.revoke': ADMINS,
   'contacts.import': EVERYONE,
   // A campaign texts a whole list at once: supervisors' call, like blocking (R7).
   'campaign.send': SUPERVISORS,
@@ -402,6 +435,9 @@ export const COMMAND_LABELS: Readonly<Record<CommandType, string>> = {
   'businessNumber.add': 'add business numbers',
   'user.create': 'add people',
   'user.update': 'change people’s names, roles and access',
+  'session.end': 'end people’s sessions',
+  'apiKey.create': 'create API keys',
+  'apiKey.revoke': 'revoke API keys',
   'contacts.import': 'import contacts',
   'campaign.send': 'send campaigns',
 };
@@ -472,6 +508,11 @@ export const CommandValueSchemas = {
   'businessNumber.add': z.object({ profile: AccountProfileSchema }),
   'user.create': z.object({ user: UserSchema }),
   'user.update': z.object({ user: UserSchema }),
+  /** The sessions it ended (none when they had ended already). */
+  'session.end': z.object({ ended: z.array(z.string()) }),
+  /** `secret` (tdk_…) only in the first answer; null when the key is replayed. */
+  'apiKey.create': z.object({ apiKey: ApiKeySchema, secret: z.string().nullable() }),
+  'apiKey.revoke': z.object({ apiKey: ApiKeySchema }),
   'contacts.import': ImportReportSchema,
   'campaign.send': z.object({ campaign: CampaignSnapshotSchema }),
 } as const satisfies Record<CommandType, z.ZodType>;

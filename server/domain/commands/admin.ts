@@ -4,6 +4,7 @@ import type { Command } from '../../../shared/protocol/commands';
 import type { UserSnapshot } from '../../../shared/protocol/entities';
 import { ok } from '../../../shared/result';
 import { hashPassword } from '../../auth/passwords';
+import { endSessions } from '../../auth/sessions';
 import type { User } from '../../db/schema';
 import { accountProfileOf } from '../accountProfile';
 import { lockAccount, refuse, type Handler, type Scope } from './scope';
@@ -182,12 +183,11 @@ export const userUpdate: Handler<'user.update'> = async (scope, command) => {
     .where('id', '=', before.id)
     .execute();
   if (after.disabled_at !== null && before.disabled_at === null) {
-    await scope.trx
-      .updateTable('sessions')
-      .set({ revoked_at: scope.at })
-      .where('user_id', '=', before.id)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await endSessions(scope.trx, { userIds: [before.id] }, 'access-removed', new Date(scope.at));
+  }
+  // Their desktops close at once: signed out, or reconnecting with the new role.
+  if (after.disabled_at !== before.disabled_at || after.role !== before.role) {
+    scope.cuts.userIds.push(before.id);
   }
   const snapshot = userSnapshot(after);
   scope.changes.push({ type: 'user.updated', data: snapshot });

@@ -46,6 +46,10 @@ async function updateConversation(
   return row;
 }
 
+/** The person who wrote a text or note; null for an integration's API key ("Sent by the API"). */
+const authorOf = (scope: Scope): string | null =>
+  scope.user.apiKey === undefined ? scope.user.id : null;
+
 async function insertMessage(scope: Scope, message: Message): Promise<void> {
   await scope.trx.insertInto('messages').values(message).execute();
   scope.changes.push({ type: 'message.created', data: messageSnapshot(message) });
@@ -150,7 +154,7 @@ export const messageSend: Handler<'message.send'> = async (scope, command) => {
     direction: 'outbound',
     body: command.body,
     status: scheduled ? 'scheduled' : 'queued',
-    author_id: scope.user.id,
+    author_id: authorOf(scope),
     send_at: scheduled ? sendAt.toISOString() : null,
   });
   await insertMessage(scope, message);
@@ -168,7 +172,7 @@ export const noteAdd: Handler<'note.add'> = async (scope, command) => {
     direction: 'note',
     body: command.body,
     status: 'none',
-    author_id: scope.user.id,
+    author_id: authorOf(scope),
   });
   await insertMessage(scope, message);
   return ok({ message: messageSnapshot(message) });

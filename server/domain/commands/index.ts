@@ -10,6 +10,7 @@ import {
 } from '../../../shared/protocol/commands';
 import type { Change } from '../../../shared/protocol/entities';
 import { fail, ok, type Result } from '../../../shared/result';
+import { keyCommandRefusal } from '../../auth/apiKeys';
 import type { SessionUser } from '../../auth/sessions';
 import type { Database } from '../../db/schema';
 import { appendChanges } from '../changes';
@@ -33,6 +34,7 @@ import {
   messageSend,
   noteAdd,
 } from './conversations';
+import { apiKeyCreate, apiKeyRevoke, sessionEnd } from './access';
 import { businessNumberAdd, hashPasswords, userCreate, userUpdate } from './admin';
 import { listCleanup, listDelete, listRename } from './lists';
 import { campaignSend } from './campaigns';
@@ -67,6 +69,9 @@ const HANDLERS: { readonly [T in CommandType]: Handler<T> } = {
   'businessNumber.add': businessNumberAdd,
   'user.create': userCreate,
   'user.update': userUpdate,
+  'session.end': sessionEnd,
+  'apiKey.create': apiKeyCreate,
+  'apiKey.revoke': apiKeyRevoke,
   'contacts.import': contactsImport,
   'campaign.send': campaignSend,
 };
@@ -124,7 +129,10 @@ export async function runCommands<const C extends readonly Command[]>(
 ): Promise<CommandRun<Values<C>>> {
   const done = Promise.resolve();
   for (const command of commands) {
-    const refusal = refusalFor(user.role, command.type);
+    // An API key within its scope first, then its creator's role.
+    const refusal =
+      (user.apiKey === undefined ? null : keyCommandRefusal(user.apiKey, command.type)) ??
+      refusalFor(user.role, command.type);
     if (refusal !== null) {
       return {
         result: fail({ code: 'not-allowed', message: refusal }),
@@ -146,7 +154,8 @@ export async function runCommands<const C extends readonly Command[]>(
   const passwordHashes = await hashPasswords(commands);
   const now = context.now();
   const at = now.toISOString();
-  let committed: { values: unknown[]; changes: Change[]; queued: string[] } | undefined;
+  let committed:
+    { values: unknown[]; changes: Change[]; queued: string[]; cuts: Scope['cuts'] } | undefined;
   for (let attempt = 1; committed === undefined; attempt += 1) {
     try {
       committed = await context.db.transaction().execute(async (trx) => {
@@ -178,6 +187,7 @@ export async function runCommands<const C extends readonly Command[]>(
           changes: [],
           queued: [],
           passwordHashes,
+          cuts: { sessionIds: [], userIds: [] },
         };
         const values: unknown[] = [];
         for (const command of commands) {
@@ -190,10 +200,10 @@ export async function runCommands<const C extends readonly Command[]>(
         if (key !== null) {
           await trx
             .insertInto('idempotency')
-            .values(keyRow(user, key, fingerprint, ok(values), at))
+            .values(keyRow(user, key, fingerprint, ok(withoutSecrets(commands, values)), at))
             .execute();
         }
-        return { values, changes, queued: scope.queued };
+        return { values, changes, queued: scope.queued, cuts: scope.cuts };
       });
     } catch (error) {
       if (error instanceof Refused) {
@@ -216,6 +226,8 @@ export async function runCommands<const C extends readonly Command[]>(
     }
   }
   context.publish(user.accountId, committed.changes);
+  const { cuts } = committed;
+  if (cuts.sessionIds.length > 0 || cuts.userIds.length > 0) context.cutSessions?.(cuts);
   return {
     result: ok(committed.values as Values<C>),
     replayed: false,
@@ -265,6 +277,12 @@ const keyRow = (
   result: JSON.stringify(result),
   created_at: at,
 });
+
+/** A new API key's secret is shown once: a replay of its command answers without it. */
+const withoutSecrets = (commands: readonly Command[], values: readonly unknown[]): unknown[] =>
+  values.map((value, index) =>
+    commands[index]?.type === 'apiKey.create' ? { ...(value as object), secret: null } : value,
+  );
 
 /** Thrown inside the transaction when the key turns out to be taken. */
 class Replayed extends Error {}

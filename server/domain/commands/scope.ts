@@ -36,6 +36,8 @@ export interface Scope {
   readonly queued: string[];
   /** The password hash of each command that carries a password, made before the transaction. */
   readonly passwordHashes: ReadonlyMap<Command, string>;
+  /** Live connections to close once committed: ended sessions, people who lost access or changed role. */
+  readonly cuts: { readonly sessionIds: string[]; readonly userIds: string[] };
 }
 
 export type CommandResult<T extends CommandType> = Result<CommandValue<T>, CommandError>;
