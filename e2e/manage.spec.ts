@@ -2,12 +2,9 @@
  * The account's management screens, driven as a supervisor would, against
  * the real desktop core and its solo backend (`npm run preview`).
  */
-import type { Locator, Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { expect, test } from './support/renderer';
-import { newList } from './support/lists';
+import { importInto, newList } from './support/lists';
 import { customerTexts, received } from './support/simulator';
 
 const SCREENSHOTS = 'e2e/screenshots';
@@ -86,25 +83,6 @@ test('OPTOUT takes a contact off the marketing list and onto Marketing Opt-Out w
   await expect.poll(() => received(preview, phone)).toHaveLength(2);
   await page.screenshot({ path: `${SCREENSHOTS}/manage-optout-lists.png` });
 });
-
-/** Writes a CSV file for the import dialog to read. */
-function csvFile(lines: readonly string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'textdesk-csv-'));
-  const file = join(dir, 'contacts.csv');
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
-async function importInto(page: Page, detail: Locator, lines: readonly string[]): Promise<Locator> {
-  await detail.getByRole('button', { name: 'Import contacts' }).click();
-  const dialog = page.getByRole('dialog', { name: /^Import into/u });
-  await dialog.getByLabel(/Contacts file/u).setInputFiles(csvFile(lines));
-  await expect(dialog.getByTestId('import-summary')).toBeVisible();
-  await dialog.getByRole('button', { name: /^Import \d+ contacts?$/u }).click();
-  const result = dialog.getByRole('status', { name: 'Import result' });
-  await expect(result).toBeVisible();
-  return dialog;
-}
 
 test('a CSV with bad rows imports the good rows and lists the bad ones by line', async ({
   page,

@@ -1,6 +1,7 @@
 import { type SubmitEvent, useState } from 'react';
+import { describeCreation } from '../../../shared/consent';
 import type { ConsentEntrySnapshot } from '../../../shared/protocol/entities';
-import { displayPhone, fullTime, optedOutText } from '../format';
+import { displayPhone, fullTime, LOCAL_ZONE, optedOutText } from '../format';
 import { useStore } from '../store';
 import { selectCountry, selectIsSupervisor } from '../store/sessionSlice';
 import { Dialog } from './Dialog';
@@ -32,6 +33,9 @@ function historyLine(entry: ConsentEntrySnapshot, listName: (id: string) => stri
       return `Added to ${entry.listId === null ? 'a list' : listName(entry.listId)}${source}`;
     case 'list-removed':
       return `Removed from ${entry.listId === null ? 'a list' : listName(entry.listId)}${source}`;
+    case 'created':
+      // How the contact came to be (R12), the day in the zone the panel's other dates are in.
+      return describeCreation(entry, { timeZone: LOCAL_ZONE });
     default:
       return entry.change;
   }

@@ -1,10 +1,15 @@
 import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { DEFAULT_QUIET_HOURS, type QuietHours } from '../../../shared/consent';
 import type { MessageView } from '../../../shared/ipc';
 import { fullTime, messageTime } from '../format';
+import { scheduledQuietNote } from '../quietHours';
 import { useStore } from '../store';
 
-/** What happened to a text that went (or was meant to go) out. */
-function deliveryText(message: MessageView): { text: string; failed: boolean } | null {
+/** What happened to a text that went (or was meant to go) out; `hours` is the account's sending window. */
+function deliveryText(
+  message: MessageView,
+  hours: QuietHours,
+): { text: string; failed: boolean } | null {
   if (message.local === 'outbox') return { text: 'Waiting to send', failed: false };
   if (message.local === 'cancelled') {
     return { text: `Not sent: ${message.errorMessage ?? 'refused'}`, failed: true };
@@ -12,7 +17,7 @@ function deliveryText(message: MessageView): { text: string; failed: boolean } |
   switch (message.status) {
     case 'scheduled':
       return {
-        text: `Scheduled${message.sendAt !== null ? ` for ${fullTime(message.sendAt)}` : ''}`,
+        text: `Scheduled${message.sendAt !== null ? ` for ${fullTime(message.sendAt)}` : ''} (${scheduledQuietNote(hours)})`,
         failed: false,
       };
     case 'queued':
@@ -39,6 +44,7 @@ const Message = memo(function Message(props: {
   readonly message: MessageView;
   readonly focused: boolean;
   readonly author: string | null;
+  readonly hours: QuietHours;
   readonly onReview: (message: MessageView, optOut: boolean) => void;
 }) {
   const { message } = props;
@@ -50,7 +56,7 @@ const Message = memo(function Message(props: {
       </li>
     );
   }
-  const delivery = message.direction === 'outbound' ? deliveryText(message) : null;
+  const delivery = message.direction === 'outbound' ? deliveryText(message, props.hours) : null;
   const by =
     message.direction === 'note'
       ? `Internal note · ${props.author ?? 'Someone'}`
@@ -117,6 +123,7 @@ export function Messages(props: {
   const loadOlder = useStore((state) => state.loadOlder);
   const focusMessageId = useStore((state) => state.focusMessageId);
   const users = useStore((state) => state.account?.users);
+  const hours = useStore((state) => state.account?.profile?.quietHours ?? DEFAULT_QUIET_HOURS);
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const lastId = messages.at(-1)?.id;
@@ -160,6 +167,7 @@ export function Messages(props: {
             message={message}
             focused={message.id === focusMessageId}
             author={authorName(message.authorId)}
+            hours={hours}
             onReview={props.onReview}
           />
         ))}

@@ -3,6 +3,7 @@ import { optOutWording, withOptOutWording } from '../../../../shared/campaigns';
 import type { IpcOutput } from '../../../../shared/ipc';
 import { countSegments } from '../../../../shared/sms/segments';
 import { textdesk } from '../../api';
+import { campaignQuietLine } from '../../quietHours';
 import { displayName, fullTime } from '../../format';
 import { useStore } from '../../store';
 import { selectCountry, selectIsSupervisor } from '../../store/sessionSlice';
@@ -182,6 +183,11 @@ function Composer(props: { readonly onSent: (campaign: string) => void }) {
             .filter((skip) => skip.count > 0)
             .map((skip) => ` · ${String(skip.count)} skipped: ${skip.label}`)
             .join('')}
+        </p>
+      )}
+      {preview !== null && (
+        <p className="muted small" data-testid="campaign-quiet-hours">
+          {campaignQuietLine(preview.quiet.hours, preview.quiet.outsideNow, preview.willReceive)}
         </p>
       )}
       {error !== null && (

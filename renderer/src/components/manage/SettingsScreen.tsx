@@ -6,6 +6,7 @@ import { displayPhone, fullTime } from '../../format';
 import { useStore } from '../../store';
 import { selectCountry } from '../../store/sessionSlice';
 import { CountrySelect, TextField } from '../fields';
+import { SendingHours } from './SendingHours';
 
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
 const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
@@ -186,7 +187,7 @@ function Account() {
             />
           </label>
           <label className="field">
-            <span>Time zone (quiet hours where a number does not say)</span>
+            <span>Time zone (sending hours where a number does not say)</span>
             <select
               value={timeZone}
               onChange={(event) => {
@@ -202,10 +203,6 @@ function Account() {
             </select>
           </label>
         </div>
-        <p className="muted small">
-          Quiet hours: scheduled texts and campaigns wait for 8am–9pm in each customer’s own time
-          zone.
-        </p>
         <button type="submit" className="button primary">
           Save account
         </button>
@@ -343,12 +340,13 @@ export function OptOutWebhook() {
   );
 }
 
-/** Admins: people and roles, and the account's settings. */
+/** Admins: people and roles, the account's settings and its sending hours. */
 export function SettingsScreen() {
   return (
     <div className="screen-body">
       <People />
       <Account />
+      <SendingHours />
     </div>
   );
 }
