@@ -8,6 +8,7 @@ import { SearchDialog } from './components/SearchDialog';
 import { Sidebar } from './components/Sidebar';
 import { SignIn } from './components/SignIn';
 import { Thread } from './components/Thread';
+import { UpdateBanner } from './components/UpdateBanner';
 import { useShortcuts } from './shortcuts';
 import { useStore } from './store';
 
@@ -138,6 +139,7 @@ export function App() {
       ) : (
         <Inbox />
       )}
+      <UpdateBanner />
       <Notices />
     </>
   );

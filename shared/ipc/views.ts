@@ -176,5 +176,18 @@ export const SyncStatusSchema = z.discriminatedUnion('state', [
     /** When the next attempt is due (ISO); null when it waits for a person (signed out). */
     retryAt: z.string().nullable(),
   }),
+  z.object({
+    /**
+     * This desktop and the server do not speak the same protocol (or the
+     * server sent a change this desktop cannot read): sync has stopped, and
+     * nothing is tried again until the one named is updated.
+     */
+    state: z.literal('update-needed'),
+    /** Who must update: this desktop, or the team's server. */
+    update: z.enum(['desktop', 'server']),
+    /** In words: "This version of Textdesk is too old for your team’s server. …" */
+    reason: z.string(),
+    queued: z.number(),
+  }),
 ]);
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;

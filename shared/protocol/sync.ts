@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { CommandRequest, CommandType, CommandValue } from './commands';
 import type { Change } from './entities';
+import type { ProtocolHello } from './versions';
 
 /**
  * The sync protocol between a desktop and the server, over socket.io.
  *
- * 1. The client connects with `auth: { token }` (a session token from
- *    POST /api/v1/login). A bad token is refused at the handshake.
+ * 1. The client connects with `auth: { token, protocol, protocolMin }` (a
+ *    session token from POST /api/v1/login, and the protocol versions it
+ *    speaks: versions.ts). A bad token, or versions the server does not
+ *    speak, are refused at the handshake.
  * 2. On connect the server puts the socket in its account's room, so live
  *    `changes` events start flowing at once.
  * 3. The client pulls everything after its cursor with `sync.pull`, page by
@@ -72,6 +75,8 @@ export interface ServerToClient {
    * A connection that closes is announced with `conversationId: null`.
    */
   presence: (presence: Presence) => void;
+  /** Right after connecting: the versions the server speaks, and the one this connection speaks. */
+  protocol: (hello: ProtocolHello) => void;
 }
 
 export type Ack<T> = (

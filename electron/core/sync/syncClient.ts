@@ -1,71 +1,29 @@
 import { io, type Socket } from 'socket.io-client';
 import type { SyncStatus } from '../../../shared/ipc/views';
 import type { CommandRequest } from '../../../shared/protocol/commands';
-import { ChangeSchema, type Change } from '../../../shared/protocol/entities';
+import type { Change } from '../../../shared/protocol/entities';
 import {
   PresenceSchema,
   type ClientToServer,
-  type Presence,
   type PresenceUpdate,
   type PullResponse,
   type ServerToClient,
 } from '../../../shared/protocol/sync';
+import type { UpdateNeeded } from '../../../shared/protocol/versions';
 import type { Failure } from '../../../shared/result';
+import { OfflineError, type CommandAck, type SyncClientOptions } from './syncTypes';
+import { ProtocolVersions, updateFrom, updateNeededStatus, type Unreadable } from './versions';
 
-/** Where changes are stored: the cache, which moves its cursor with the rows. */
-export interface ChangeStore {
-  cursor(): Promise<number>;
-  applyChanges(changes: readonly Change[]): Promise<{ cursor: number; applied: number }>;
-}
-
-/** The server's answer to a command, as its acknowledgement carries it. */
-export type CommandAck =
-  | { readonly ok: true; readonly value: unknown }
-  | {
-      readonly ok: false;
-      readonly error: Failure & {
-        readonly problems?: readonly { path: string; message: string }[];
-      };
-    };
-
-export interface SyncClientOptions {
-  readonly serverUrl: string;
-  readonly token: string;
-  readonly store: ChangeStore;
-  /**
-   * Changes just stored, in seq order; `live` is false while catching up
-   * (history being replayed, not news).
-   */
-  readonly onApplied: (changes: readonly Change[], live: boolean) => void;
-  readonly onStatus: (status: SyncStatus) => void;
-  /** Caught up after (re)connecting: the outbox may send now. */
-  readonly onLive: () => void;
-  /** The server ended the session: the person must sign in again. */
-  readonly onSignedOut: (reason: string) => void;
-  /** Commands waiting in the outbox, for the status line. */
-  readonly queued: () => number;
-  readonly pageSize?: number;
-  /** First and longest wait between connection attempts. */
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
-  /** How long a pull or command may wait for its acknowledgement. */
-  readonly ackTimeoutMs?: number;
-  /** Another desktop of the account says what it shows (the server never echoes our own). */
-  readonly onPresence?: (presence: Presence) => void;
-  /** The connection is gone: everything heard about presence is void until it is back. */
-  readonly onDisconnected?: () => void;
-  /** Errors that are bugs or broken data, not connection trouble. */
-  readonly onError?: (error: unknown) => void;
-}
-
-/** Thrown by `command` when the server cannot be asked right now. */
-export class OfflineError extends Error {
-  constructor(message = 'Not connected to the server.') {
-    super(message);
-    this.name = 'OfflineError';
-  }
-}
+export {
+  OfflineError,
+  type ChangeStore,
+  type CommandAck,
+  type SyncClientOptions,
+} from './syncTypes';
 
 const PAGE = 1000;
+/** A page of the log as far as this desktop can read it. */
+type Page = PullResponse & { readonly unreadable: Unreadable | null };
 /** While a person keeps typing, "typing" is sent again at most this often (it lapses after 6 s). */
 export const TYPING_REFRESH_MS = 2000;
 
@@ -76,6 +34,11 @@ export const TYPING_REFRESH_MS = 2000;
  * ahead of the cursor (another server committed first) triggers a pull from
  * the cursor. Every store runs through one queue, so changes are applied
  * in order and the cursor never passes a change it has not stored.
+ *
+ * Versions: it says at the handshake which protocol versions it speaks. Told
+ * that it (or the server) must update, or meeting a change it cannot read,
+ * it stops in the `update-needed` state, keeping its cursor before that
+ * change, and tries nothing again: an updated desktop carries on from there.
  */
 export class SyncClient {
   readonly #options: SyncClientOptions;
@@ -92,11 +55,15 @@ export class SyncClient {
   /** What this desktop shows now, and what the server last heard of it (null: nothing yet on this connection). */
   #presence: PresenceUpdate = { conversationId: null, typing: false };
   #presenceSent: { readonly update: PresenceUpdate; readonly at: number } | null = null;
+  readonly #versions: ProtocolVersions;
+  /** A live packet held a change this desktop cannot read: the catch-up pulls it from the log. */
+  #pullAgain = false;
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
+    this.#versions = new ProtocolVersions(options.protocol);
     this.#socket = io(options.serverUrl, {
-      auth: { token: options.token },
+      auth: { token: options.token, ...this.#versions.auth },
       autoConnect: false,
       // Reconnection is ours: it reports when the next attempt is due and
       // stops when the session has ended.
@@ -113,6 +80,11 @@ export class SyncClient {
       this.#enqueue(() => this.#catchUp());
     });
     this.#socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      const update = updateFrom(error.data);
+      if (update !== null) {
+        this.#updateNeeded(update);
+        return;
+      }
       if (error.data?.code === 'unauthenticated') {
         this.#stopped = true;
         this.#setStatus({
@@ -133,6 +105,11 @@ export class SyncClient {
     });
     this.#socket.on('changes', (changes) => {
       this.#receive(changes);
+    });
+    this.#socket.on('protocol', (raw: unknown) => {
+      if (!this.#versions.heard(raw)) {
+        options.onError?.(new Error('The server’s protocol versions did not parse.'));
+      }
     });
     this.#socket.on('presence', (raw: unknown) => {
       const parsed = PresenceSchema.safeParse(raw);
@@ -159,6 +136,11 @@ export class SyncClient {
     this.#stopped = false;
     this.#setStatus({ state: 'connecting', queued: this.#options.queued() });
     this.#socket.connect();
+  }
+
+  /** The session's token was refreshed: the next (re)connection signs in with the new one. */
+  setToken(token: string): void {
+    this.#socket.auth = { ...(this.#socket.auth as Record<string, unknown>), token };
   }
 
   /** Disconnects for good and waits for the store queue to drain. */
@@ -230,18 +212,22 @@ export class SyncClient {
   }
 
   #receive(raw: unknown): void {
-    const parsed = ChangeSchema.array().safeParse(raw);
-    if (!parsed.success) {
-      this.#options.onError?.(
-        new Error(`A change from the server did not parse: ${parsed.error.message}`),
-      );
+    if (this.#stopped) return;
+    let read: { readonly changes: Change[]; readonly unreadable: Unreadable | null };
+    try {
+      read = this.#versions.read(raw);
+    } catch (error) {
+      this.#options.onError?.(error);
       return;
     }
-    if (this.#catchingUp) {
-      this.#buffered.push(...parsed.data);
+    const { changes, unreadable } = read;
+    if (this.#catchingUp || unreadable !== null) {
+      this.#buffered.push(...changes);
+      // The log has the change too: the catch-up meets it there, and stops.
+      if (unreadable !== null) this.#pullAgain = true;
+      if (!this.#catchingUp) this.#enqueue(() => this.#catchUp());
       return;
     }
-    const changes = parsed.data;
     this.#enqueue(async () => {
       const first = changes[0];
       if (first === undefined) return;
@@ -271,23 +257,22 @@ export class SyncClient {
     if (stored.length > 0) this.#options.onApplied(stored, !this.#catchingUp);
   }
 
-  async #pull(since: number): Promise<PullResponse> {
+  /** A page, up to the first change this desktop cannot read (then there is no more for it). */
+  async #pull(since: number): Promise<Page> {
     const answer = (await this.#socket
       .timeout(this.#options.ackTimeoutMs ?? 30_000)
       .emitWithAck('sync.pull', { since, limit: this.#options.pageSize ?? PAGE })) as
       { ok: true; value: PullResponse } | { ok: false; error: Failure };
     if (!answer.ok) throw new Error(`The server refused a pull: ${answer.error.message}`);
-    return {
-      ...answer.value,
-      changes: ChangeSchema.array().parse(answer.value.changes),
-    };
+    const { changes, unreadable } = this.#versions.read(answer.value.changes);
+    return { ...answer.value, changes, more: answer.value.more && unreadable === null, unreadable };
   }
 
   /**
    * A pull whose answer is awaited later: if storing the page before it
    * fails first, its own failure (the socket closed) is not left unhandled.
    */
-  #pullAhead(since: number): Promise<PullResponse> {
+  #pullAhead(since: number): Promise<Page> {
     const pulling = this.#pull(since);
     pulling.catch(() => undefined);
     return pulling;
@@ -297,6 +282,7 @@ export class SyncClient {
   async #catchUp(): Promise<void> {
     this.#catchingUp = true;
     this.#live = false;
+    let unreadable: Unreadable | null = null;
     try {
       this.#cursor = await this.#options.store.cursor();
       const start = this.#cursor;
@@ -308,10 +294,11 @@ export class SyncClient {
          * waits there, not for a round trip through this thread. A page
          * after one that failed finds a gap and stores nothing.
          */
-        let next: Promise<PullResponse> | null = this.#pullAhead(this.#cursor);
+        let next: Promise<Page> | null = this.#pullAhead(this.#cursor);
         let storing: Promise<void> = Promise.resolve();
         while (next !== null) {
-          const page: PullResponse = await next;
+          const page: Page = await next;
+          unreadable ??= page.unreadable;
           target = Math.max(target, page.last);
           const last = page.changes.at(-1);
           next = page.more && last !== undefined ? this.#pullAhead(last.seq) : null;
@@ -336,10 +323,16 @@ export class SyncClient {
           await previous;
         }
         await storing;
+        // Stored up to the change it cannot read: it stays there.
+        if (unreadable !== null) break pulling;
         // Live packets that came meanwhile; more may come while these are stored.
         for (;;) {
           const waiting = this.#buffered.filter((change) => change.seq > this.#cursor);
           this.#buffered = [];
+          if (waiting.length === 0 && this.#pullAgain) {
+            this.#pullAgain = false;
+            continue pulling;
+          }
           if (waiting.length === 0) break pulling;
           waiting.sort((a, b) => a.seq - b.seq);
           await this.#apply(waiting);
@@ -353,6 +346,10 @@ export class SyncClient {
       }
     } finally {
       this.#catchingUp = false;
+    }
+    if (unreadable !== null) {
+      this.#updateNeeded('desktop');
+      return;
     }
     if (!this.#socket.connected) return;
     this.#live = true;
@@ -380,6 +377,18 @@ export class SyncClient {
       this.#setStatus({ state: 'connecting', queued: this.#options.queued() });
       this.#socket.connect();
     }, delay);
+  }
+
+  /** Stops for good, until the one named is updated: trying again would meet the same refusal. */
+  #updateNeeded(update: UpdateNeeded): void {
+    this.#stopped = true;
+    this.#live = false;
+    this.#buffered = [];
+    this.#pullAgain = false;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    if (this.#socket.connected) this.#socket.disconnect();
+    this.#setStatus(updateNeededStatus(update, this.#options.queued()));
   }
 
   #setStatus(status: SyncStatus): void {

@@ -57,6 +57,8 @@ export function statusText(sync: SyncStatus): string {
       return `Live${queued}`;
     case 'offline':
       return `Offline${queued}`;
+    case 'update-needed':
+      return sync.update === 'desktop' ? 'Update Textdesk' : 'Server update needed';
   }
 }
 
