@@ -24,6 +24,7 @@ import {
   PLAIN_SECRETS,
   readSettings,
   signIn,
+  signOutOnServer,
   writeSettings,
   type DesktopSettings,
   type SecretStore,
@@ -31,6 +32,7 @@ import {
 } from './session';
 import { Outbox } from './sync/outbox';
 import { SyncClient } from './sync/syncClient';
+import { TokenRefresher } from './tokenRefresh';
 
 /** A desktop notification for a new text. */
 export interface TextNotification {
@@ -57,6 +59,8 @@ export interface DesktopCoreOptions {
   /** How long someone else's "typing" holds without a refresh (6 s); tests shorten it. */
   readonly typingExpiresMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** The session's token was replaced by a fresh one (kept in the settings). */
+  readonly onTokenRefreshed?: () => void;
 }
 
 interface Connection {
@@ -68,6 +72,7 @@ interface Connection {
   readonly sync: SyncClient;
   readonly outbox: Outbox;
   readonly presence: PresenceRoster;
+  readonly refresher: TokenRefresher;
 }
 
 /** The person with the name, email and role of their latest snapshot; the same object when nothing differs. */
@@ -115,8 +120,13 @@ export class DesktopCore {
     if (core.#settings.mode === 'solo') {
       await core.#startSolo();
     } else if (core.#settings.session !== null && core.#settings.serverUrl !== null) {
-      const { token, user } = core.#settings.session;
-      await core.#connect(core.#settings.serverUrl, await core.#secrets.decrypt(token), user);
+      const { token, user, refreshAfter } = core.#settings.session;
+      await core.#connect(
+        core.#settings.serverUrl,
+        await core.#secrets.decrypt(token),
+        user,
+        refreshAfter ?? null,
+      );
     }
     return core;
   }
@@ -168,13 +178,18 @@ export class DesktopCore {
       dataDir: join(this.#options.dataDir, 'solo'),
       nativeBinding: this.#options.nativeBinding,
     });
-    const { token, user } = await signIn(this.#solo.url, this.#solo.owner);
+    const { token, user, refreshAfter } = await signIn(this.#solo.url, this.#solo.owner);
     this.#settings = { mode: 'solo', serverUrl: null, session: null };
     await writeSettings(this.#options.dataDir, this.#settings);
-    await this.#connect(this.#solo.url, token, user);
+    await this.#connect(this.#solo.url, token, user, refreshAfter ?? null);
   }
 
-  async #connect(serverUrl: string, token: string, signedIn: SignedInUser): Promise<void> {
+  async #connect(
+    serverUrl: string,
+    token: string,
+    signedIn: SignedInUser,
+    refreshAfter: string | null,
+  ): Promise<void> {
     const cache = await this.#openCache();
     await cache.claim({ serverUrl, accountId: signedIn.accountId, userId: signedIn.id });
     // As the cache last heard of them: a role or name changed since they signed in holds.
@@ -243,14 +258,23 @@ export class DesktopCore {
       onError: this.#options.onError,
     });
     holder.sync = sync;
-    this.#connection = { serverUrl, token, user, cache, sync, outbox, presence };
+    const refresher = new TokenRefresher({
+      serverUrl,
+      token,
+      refreshAfter,
+      onFresh: (fresh) => this.#serially(() => this.#freshToken(sync, fresh)),
+      onError: this.#options.onError,
+    });
+    this.#connection = { serverUrl, token, user, cache, sync, outbox, presence, refresher };
     sync.start();
+    refresher.start();
     emit('session.changed', this.session());
   }
 
   async #disconnect(): Promise<void> {
     const connection = this.#connection;
     this.#connection = null;
+    connection?.refresher.stop();
     await connection?.sync.stop();
     connection?.presence.clear();
   }
@@ -261,6 +285,24 @@ export class DesktopCore {
     this.#settings = { ...this.#settings, session: null };
     await writeSettings(this.#options.dataDir, this.#settings);
     this.#options.emit('session.changed', this.session());
+  }
+
+  /** A fresh token for the session: used from now on, and kept for the next start. */
+  async #freshToken(sync: SyncClient, fresh: { token: string; refreshAfter: string }) {
+    const connection = this.#connection;
+    if (connection?.sync !== sync) return;
+    this.#connection = { ...connection, token: fresh.token };
+    sync.setToken(fresh.token);
+    const { session } = this.#settings;
+    if (this.#settings.mode === 'team' && session !== null) {
+      const token = await this.#secrets.encrypt(fresh.token);
+      this.#settings = {
+        ...this.#settings,
+        session: { ...session, token, refreshAfter: fresh.refreshAfter },
+      };
+      await writeSettings(this.#options.dataDir, this.#settings);
+    }
+    this.#options.onTokenRefreshed?.();
   }
 
   #serially<T>(work: () => Promise<T>): Promise<T> {
@@ -391,21 +433,28 @@ export class DesktopCore {
       'session.signIn': (input) =>
         this.#serially(async () => {
           const serverUrl = new URL(input.serverUrl).origin;
-          const { token, user } = await signIn(serverUrl, input);
+          const { token, user, refreshAfter } = await signIn(serverUrl, input);
           await this.#disconnect();
           await this.#solo?.close();
           this.#solo = null;
           this.#settings = {
             mode: 'team',
             serverUrl,
-            session: { token: await this.#secrets.encrypt(token), user },
+            session: {
+              token: await this.#secrets.encrypt(token),
+              user,
+              ...(refreshAfter !== undefined && { refreshAfter }),
+            },
           };
           await writeSettings(this.#options.dataDir, this.#settings);
-          await this.#connect(serverUrl, token, user);
+          await this.#connect(serverUrl, token, user, refreshAfter ?? null);
           return this.session();
         }),
       'session.signOut': () =>
         this.#serially(async () => {
+          // Ended on the server too, so the token is no use to anyone; offline, signed out all the same.
+          const connection = this.#connection;
+          if (connection !== null) await signOutOnServer(connection.serverUrl, connection.token);
           await this.#disconnect();
           await this.#solo?.close();
           this.#solo = null;
@@ -456,7 +505,12 @@ export class DesktopCore {
         const refusal = await this.#gate(cache, command);
         if (refusal !== null) throw new Refusal(refusal.code, refusal.message, refusal.problems);
         // A new person's password is never written to this computer's disk, nor an import queued.
-        if (command.type === 'user.create' || command.type === 'contacts.import') {
+        // Nor a new API key's secret.
+        if (
+          command.type === 'user.create' ||
+          command.type === 'contacts.import' ||
+          command.type === 'apiKey.create'
+        ) {
           return sendWithoutOutbox(sync, command);
         }
         const outcome = await outbox.submit(command);

@@ -190,7 +190,9 @@ export async function sendWithoutOutbox(
     'offline',
     command.type === 'contacts.import'
       ? 'Importing needs a connection to the server. Try again once you are back online.'
-      : 'Adding a person needs a connection to the server. Try again once you are back online.',
+      : command.type === 'apiKey.create'
+        ? 'Creating an API key needs a connection to the server. Try again once you are back online.'
+        : 'Adding a person needs a connection to the server. Try again once you are back online.',
   );
   if (!sync.live) throw offline;
   let ack: CommandAck;

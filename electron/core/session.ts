@@ -31,7 +31,14 @@ export const PLAIN_SECRETS: SecretStore = {
 const SettingsSchema = z.object({
   mode: z.enum(['solo', 'team']),
   serverUrl: z.string().nullable(),
-  session: z.object({ token: z.string(), user: SignedInUserSchema }).nullable(),
+  session: z
+    .object({
+      token: z.string(),
+      user: SignedInUserSchema,
+      /** From when to ask the server for a fresh token; absent in settings from before. */
+      refreshAfter: z.string().optional(),
+    })
+    .nullable(),
 });
 export type DesktopSettings = z.infer<typeof SettingsSchema>;
 
@@ -56,13 +63,17 @@ export async function writeSettings(dataDir: string, settings: DesktopSettings):
   await rename(`${file}.tmp`, file);
 }
 
-const LoginAnswerSchema = z.object({ token: z.string(), user: SignedInUserSchema });
+const LoginAnswerSchema = z.object({
+  token: z.string(),
+  user: SignedInUserSchema,
+  refreshAfter: z.string().optional(),
+});
 
 /** POST /api/v1/login; a refusal carries the server's own sentence. */
 export async function signIn(
   serverUrl: string,
   credentials: { readonly email: string; readonly password: string },
-): Promise<{ token: string; user: SignedInUser }> {
+): Promise<{ token: string; user: SignedInUser; refreshAfter?: string | undefined }> {
   let response: Response;
   try {
     response = await fetch(new URL('/api/v1/login', serverUrl), {
@@ -90,4 +101,48 @@ export async function signIn(
     throw new Refusal('not-textdesk', 'That address does not look like a Textdesk server.');
   }
   return answer.data;
+}
+
+const RefreshAnswerSchema = z.object({ token: z.string(), refreshAfter: z.string() });
+
+/**
+ * POST /api/v1/refresh: a fresh token for the session, before this one ends.
+ * `ended` when the server says the session is over; null when it could not
+ * be asked (offline, or an old server), to try again later.
+ */
+export async function refreshToken(
+  serverUrl: string,
+  token: string,
+): Promise<{ token: string; refreshAfter: string } | 'ended' | null> {
+  try {
+    const response = await fetch(new URL('/api/v1/refresh', serverUrl), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (response.status === 401) return 'ended';
+    if (!response.ok) return null;
+    const answer = RefreshAnswerSchema.safeParse(await response.json());
+    return answer.success ? answer.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * POST /api/v1/logout: ends the session on the server, so the token is no
+ * use to anyone. Best effort: offline (or unanswered within a few seconds)
+ * the desktop signs out all the same, and the token lapses on its own.
+ */
+export async function signOutOnServer(serverUrl: string, token: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/api/v1/logout', serverUrl), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5_000),
+    });
+    return response.ok || response.status === 401;
+  } catch {
+    return false;
+  }
 }

@@ -16,9 +16,8 @@ export interface ServerContext {
   /** Fans committed changes out to every desktop of the account. */
   readonly publish: (accountId: string, changes: readonly Change[]) => void;
   /**
-   * Disconnects the desktops of ended sessions, or of people, at once, on
-   * every server: their sessions were revoked, or their role changed (they
-   * reconnect with the new one). Unset: no desktops to disconnect.
+   * Disconnects the desktops of ended sessions, or of people whose access
+   * was removed, at once, on every server. Unset: no desktops to disconnect.
    */
   readonly cutSessions?: (cut: SessionCut) => void;
 }

@@ -279,23 +279,26 @@ describe.each(DIALECTS)('sessions that end, on %s', (dialect) => {
     expect((await call('GET', '/api/v1/contacts/+12015550111', theirs)).status).toBe(404);
   });
 
-  test('a new role cuts the person’s desktops; reconnecting, they act with the new role', async () => {
+  test('a new role holds on the person’s open desktop at once, both ways, without a reconnect', async () => {
     const dana = await person('agent');
     const socket = await desktop(dana.token);
-    const block = { type: 'list.delete', listId: 'no-such-list' } as const;
-    const before = await socket.emitWithAck('command', { key: randomUUID(), command: block });
+    const dropped: string[] = [];
+    socket.on('disconnect', (reason) => dropped.push(reason));
+    const deleteList = { type: 'list.delete', listId: 'no-such-list' } as const;
+    const before = await socket.emitWithAck('command', { key: randomUUID(), command: deleteList });
     expect(before).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
-    const gone = disconnected(socket);
+
+    const promoted = nextChanges(socket);
     await command(app.adminToken, 'user.update', { userId: dana.id, role: 'supervisor' });
-    expect(await gone).toBe('io server disconnect');
-    const back = await desktop(dana.token);
-    const after = await back.emitWithAck('command', { key: randomUUID(), command: block });
+    expect((await promoted).map((change) => change.type)).toContain('user.updated');
+    const after = await socket.emitWithAck('command', { key: randomUUID(), command: deleteList });
     expect(after).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    // A new name is no reason to disconnect.
-    const heard = nextChanges(back);
-    await command(app.adminToken, 'user.update', { userId: dana.id, name: 'Dana Lee' });
-    await heard;
-    expect(back.connected).toBe(true);
+
+    // Demoted again: what only supervisors may do is refused on the same connection.
+    await command(app.adminToken, 'user.update', { userId: dana.id, role: 'agent' });
+    const demoted = await socket.emitWithAck('command', { key: randomUUID(), command: deleteList });
+    expect(demoted).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(dropped).toEqual([]);
   });
 
   test('removing a person’s access ends their sessions with a sentence saying why', async () => {

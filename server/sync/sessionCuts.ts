@@ -8,7 +8,7 @@
 import { sessionStanding, type SessionUser } from '../auth/sessions';
 import type { ServerContext, SessionCut } from '../domain/context';
 
-/** Each person's connections, so removing their access or changing their role closes them all. */
+/** Each person's connections, so removing their access closes them all. */
 export const personRoom = (userId: string): string => `user:${userId}`;
 /** One session's connections (one desktop's, normally). */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;

@@ -59,7 +59,7 @@ export function attachSync(
   publish: (accountId: string, changes: readonly Change[]) => void;
   /** Desktops connected to this process, for /metrics. */
   connected: () => number;
-  /** Closes the desktops of ended sessions and of people whose access or role changed, on every server. */
+  /** Closes the desktops of ended sessions and of people whose access was removed, on every server. */
   cut: (cut: SessionCut) => void;
   close: () => Promise<void>;
 } {
@@ -139,6 +139,8 @@ export function attachSync(
           socket.disconnect(true);
           return;
         }
+        // As they are now: a new role or name holds on this connection from here on.
+        socket.data.user = current;
         await work(current);
       })
       .catch((error: unknown) => {

@@ -41,6 +41,8 @@ export async function startCore(
     readonly team?: boolean;
     /** How long others' typing holds without a refresh (6 s in the app). */
     readonly typingExpiresMs?: number;
+    /** Told when the session's token was replaced by a fresh one. */
+    readonly onTokenRefreshed?: () => void;
   } = {},
 ): Promise<CoreHarness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'textdesk-core-'));
@@ -74,6 +76,7 @@ export async function startCore(
     },
     badge: (unread) => badges.push(unread),
     ...(options.typingExpiresMs !== undefined && { typingExpiresMs: options.typingExpiresMs }),
+    ...(options.onTokenRefreshed !== undefined && { onTokenRefreshed: options.onTokenRefreshed }),
     onError: (error) => {
       console.error(error);
     },

@@ -185,10 +185,9 @@ export const userUpdate: Handler<'user.update'> = async (scope, command) => {
   if (after.disabled_at !== null && before.disabled_at === null) {
     await endSessions(scope.trx, { userIds: [before.id] }, 'access-removed', new Date(scope.at));
   }
-  // Their desktops close at once: signed out, or reconnecting with the new role.
-  if (after.disabled_at !== before.disabled_at || after.role !== before.role) {
-    scope.cuts.userIds.push(before.id);
-  }
+  // Their desktops close at once. (A new role needs no reconnect: each command checks the
+  // person's role as it is now, and their desktops hear of it in the change.)
+  if (after.disabled_at !== null && before.disabled_at === null) scope.cuts.userIds.push(before.id);
   const snapshot = userSnapshot(after);
   scope.changes.push({ type: 'user.updated', data: snapshot });
   return ok({ user: snapshot });

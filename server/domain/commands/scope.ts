@@ -36,7 +36,7 @@ export interface Scope {
   readonly queued: string[];
   /** The password hash of each command that carries a password, made before the transaction. */
   readonly passwordHashes: ReadonlyMap<Command, string>;
-  /** Live connections to close once committed: ended sessions, people who lost access or changed role. */
+  /** Live connections to close once committed: ended sessions, people whose access was removed. */
   readonly cuts: { readonly sessionIds: string[]; readonly userIds: string[] };
 }
 
