@@ -32,7 +32,10 @@ describe('the OpenAPI document', () => {
 
   test('is valid OpenAPI 3.1', async () => {
     expect(served.openapi).toBe('3.1.0');
-    const result = await new Validator().validate(served as unknown as object);
+    const validator = new Validator();
+    const result = await validator.validate(
+      served as unknown as Parameters<Validator['validate']>[0],
+    );
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
   });
