@@ -139,7 +139,13 @@ export async function startServer(
   const logError = (error: unknown): void => {
     logger.error({ err: error }, 'background work failed');
   };
-  const webhooks = new WebhookSender({ db: storage.db, now: context.now, onError: logError });
+  const webhookPolicy = { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK };
+  const webhooks = new WebhookSender({
+    db: storage.db,
+    now: context.now,
+    policy: webhookPolicy,
+    onError: logError,
+  });
   const scheduler = new ScheduledSender(context, logError);
   const campaigns = new CampaignSender(context, logError);
   // A newly scheduled text may be due before the one the timer waits for.
@@ -186,6 +192,7 @@ export async function startServer(
     storage,
     metrics,
     metricsToken: config.METRICS_TOKEN,
+    webhookPolicy,
     logger,
     trustProxy: config.TRUST_PROXY,
     corsOrigins: config.CORS_ORIGINS,

@@ -50,6 +50,11 @@ export const SETTINGS = [
     'fatal, error, warn, info (one line per request), debug, trace or silent. Lines are JSON, or readable text when printed to a terminal.',
   ],
   [
+    'WEBHOOK_ALLOW_LOOPBACK',
+    'false',
+    'true lets the opt-out webhook be an http:// address on this machine (development and tests). Otherwise it must be https:// to a public address.',
+  ],
+  [
     'METRICS_TOKEN',
     '',
     'A secret Prometheus sends as a bearer token to read /metrics. Unset: /metrics answers only callers on the server’s own machine.',
@@ -125,6 +130,10 @@ const schema = z.object({
     .min(0, 'WEBHOOK_RATE_LIMIT must be 0 or more.')
     .default(600),
   LOG_LEVEL: LogLevelSchema.default('info'),
+  WEBHOOK_ALLOW_LOOPBACK: z
+    .enum(['true', 'false', '1', '0'], 'WEBHOOK_ALLOW_LOOPBACK must be true or false.')
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
   METRICS_TOKEN: z
     .string()
     .min(16, 'METRICS_TOKEN must be at least 16 characters: it guards the metrics.')

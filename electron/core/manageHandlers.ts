@@ -156,8 +156,8 @@ export function createManageHandlers(options: ManageOptions): Pick<IpcHandlers, 
       } else {
         const { hasSecret } = await readWebhook(connection);
         if (rotateSecret === true || !hasSecret) {
-          // 256 random bits: what the receiver checks signatures with, shown to the admin once.
-          secret = randomBytes(32).toString('base64url');
+          // 256 random bits as a Standard Webhooks secret: what the receiver verifies with, shown once.
+          secret = `whsec_${randomBytes(32).toString('base64')}`;
           await writeWebhook(connection, { url, secret });
         } else {
           await writeWebhook(connection, { url });

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import type { Database } from '../db/schema';
+import { deliverWebhook } from '../net/deliver';
+import type { UrlPolicy } from '../net/webhookUrl';
 import { DueWork } from './dueWork';
 
 /** A delivery is retried for this long after the opt-out, then given up. */
@@ -10,12 +13,57 @@ const FIRST_RETRY_MS = 30 * 1000;
 const LONGEST_RETRY_MS = 60 * 60 * 1000;
 /** How long a server may hold a delivery it claimed before another may try it. */
 const CLAIM_MS = 60 * 1000;
-const REQUEST_TIMEOUT_MS = 10 * 1000;
 const PER_RUN = 20;
 
-/** `sha256=<hex>`: the HMAC-SHA256 of the exact body, keyed with the account's secret. */
+/** Standard Webhooks' secret prefix: the rest is the key, in base64. */
+export const SECRET_PREFIX = 'whsec_';
+
+/** A new signing secret: 256 random bits, as Standard Webhooks writes them. */
+export const newWebhookSecret = (): string =>
+  `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
+
+/** Whether a secret is a well-formed whsec_ secret of at least 128 bits. */
+export function isStandardSecret(secret: string): boolean {
+  if (!secret.startsWith(SECRET_PREFIX)) return false;
+  const key = secret.slice(SECRET_PREFIX.length);
+  return /^[A-Za-z0-9+/]+={0,2}$/u.test(key) && Buffer.from(key, 'base64').length >= 16;
+}
+
+/**
+ * Any secret as Standard Webhooks writes it. A secret an admin chose before
+ * whsec_ secrets (any text of 16 characters or more) signs with its UTF-8
+ * bytes as the key: `whsec_` + their base64 is the same key for a
+ * receiver's Standard Webhooks library.
+ */
+export const standardSecret = (secret: string): string =>
+  secret.startsWith(SECRET_PREFIX)
+    ? secret
+    : `${SECRET_PREFIX}${Buffer.from(secret, 'utf8').toString('base64')}`;
+
+/** `sha256=<hex>` of the body: the older X-Textdesk-Signature header, still sent while receivers move. */
 export const signature = (secret: string, body: string): string =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+/**
+ * The Standard Webhooks headers of one attempt: `webhook-id` (the same on
+ * every retry of a delivery, so receivers can drop duplicates),
+ * `webhook-timestamp` (seconds, so receivers can refuse replays) and
+ * `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`).
+ */
+export function signedHeaders(
+  secret: string,
+  id: string,
+  at: Date,
+  body: string,
+): Record<string, string> {
+  const signer = new Webhook(standardSecret(secret));
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signer.sign(id, at, body),
+    'X-Textdesk-Signature': signature(secret, body),
+  };
+}
 
 /** The wait before attempt n+1, after n failed attempts. */
 export const retryDelay = (attempts: number): number =>
@@ -24,15 +72,16 @@ export const retryDelay = (attempts: number): number =>
 export interface WebhookSenderOptions {
   readonly db: Kysely<Database>;
   readonly now: () => Date;
-  /** Defaults to the global fetch; tests may pass their own. */
-  readonly fetch?: typeof fetch;
+  /** Where deliveries may go (WEBHOOK_ALLOW_LOOPBACK), checked again before each one. */
+  readonly policy: UrlPolicy;
   readonly onError?: (error: unknown) => void;
 }
 
 /**
  * Delivers the opt-out webhook (R10) from the outbox the consent writes fill.
  * Each due delivery is claimed first (so two servers never both send it),
- * POSTed with `X-Textdesk-Signature`, and on failure retried with
+ * checked against the address rules again, POSTed signed per Standard
+ * Webhooks (and with the older `X-Textdesk-Signature`), and on failure retried with
  * exponential backoff until 24 hours after the opt-out. Every attempt's
  * outcome stays in the row, for the delivery log supervisors read.
  */
@@ -121,31 +170,19 @@ export class WebhookSender {
       .executeTakeFirst();
     if (claimed.numUpdatedRows === 0n) return;
 
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await (this.#options.fetch ?? fetch)(delivery.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Textdesk-Webhook/1',
-          ...(delivery.secret !== null && {
-            'X-Textdesk-Signature': signature(delivery.secret, delivery.body),
-          }),
-        },
-        body: delivery.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      status = response.status;
-      await response.body?.cancel();
-      if (!response.ok) error = `The receiver answered ${String(response.status)}.`;
-    } catch (caught) {
-      error =
-        caught instanceof Error && caught.name === 'TimeoutError'
-          ? `No answer within ${String(REQUEST_TIMEOUT_MS / 1000)} seconds.`
-          : `Could not reach the receiver: ${caught instanceof Error ? caught.message : String(caught)}`;
-    }
+    const outcome = await deliverWebhook(
+      delivery.url,
+      {
+        'Content-Type': 'application/json',
+        'User-Agent': 'Textdesk-Webhook/1',
+        ...(delivery.secret !== null &&
+          signedHeaders(delivery.secret, `msg_${delivery.id}`, this.#options.now(), delivery.body)),
+      },
+      delivery.body,
+      this.#options.policy,
+    );
+    const status = outcome.status;
+    const error = outcome.ok ? null : outcome.error;
 
     const attempts = delivery.attempts + 1;
     const at = this.#options.now();

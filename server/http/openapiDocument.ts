@@ -24,6 +24,7 @@ export async function openApiDocument(): Promise<unknown> {
     storage,
     metrics: createMetrics({ db: storage.db, carrier: 'simulator', connectedDesktops: () => 0 }),
     metricsToken: null,
+    webhookPolicy: { allowLoopback: false },
     logger: createLogger({ level: 'silent' }),
     trustProxy: false,
     corsOrigins: [],

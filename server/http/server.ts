@@ -12,6 +12,7 @@ import type { PhoneSimulator } from '../carriers/simulator';
 import type { Storage } from '../db/connect';
 import type { ServerContext } from '../domain/context';
 import type { Metrics } from '../metrics';
+import type { UrlPolicy } from '../net/webhookUrl';
 import { AllowedMethods } from './allowedMethods';
 import { accessArea } from './access';
 import { authArea } from './auth';
@@ -42,6 +43,8 @@ export interface HttpOptions {
   readonly metrics: Metrics;
   /** METRICS_TOKEN: the bearer token /metrics asks for; null: only this machine may read it. */
   readonly metricsToken: string | null;
+  /** Where the opt-out webhook may point (WEBHOOK_ALLOW_LOOPBACK). */
+  readonly webhookPolicy: UrlPolicy;
   readonly logger: FastifyBaseLogger;
   /** TRUST_PROXY: the client is the address the proxy appended to X-Forwarded-For. */
   readonly trustProxy: boolean;
@@ -186,7 +189,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<HttpApp> {
   await app.register(messagesArea, { context });
   await app.register(commandsArea, { context });
   await app.register(usersArea, { context });
-  await app.register(settingsArea, { context });
+  await app.register(settingsArea, { context, webhookPolicy: options.webhookPolicy });
   await app.register(optOutArea, { context });
   if (options.simulator !== null) {
     await app.register(simulatorArea, {

@@ -67,7 +67,8 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
-    app = await startTestApp(dialect);
+    // The receiver is this machine, over http: allowed for tests only.
+    app = await startTestApp(dialect, { WEBHOOK_ALLOW_LOOPBACK: 'true' });
     server = app.server;
     admin = app.adminToken;
   });
@@ -87,7 +88,9 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
     expect((await call('GET', '/api/v1/settings/optout-webhook', token)).status).toBe(403);
     expect((await put(admin, { url: 'ftp://example.com', secret: SECRET })).status).toBe(422);
     expect((await put(admin, { url: receiver.url, secret: 'short' })).status).toBe(422);
-    expect((await put(admin, { url: receiver.url })).status).toBe(422);
+    expect((await put(admin, { url: receiver.url, secret: 'whsec_not base64!!' })).status).toBe(
+      422,
+    );
   });
 
   test('a STOP is POSTed exactly as the product says, signed with the account’s secret, and logged', async () => {
@@ -138,7 +141,11 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
 
     // Later clocks, rather than waiting: 31 s on, the retry is due; then a day on.
     const later = (ms: number) =>
-      new WebhookSender({ db: server.storage.db, now: () => new Date(Date.now() + ms) });
+      new WebhookSender({
+        db: server.storage.db,
+        now: () => new Date(Date.now() + ms),
+        policy: { allowLoopback: true },
+      });
     await later(31_000).runDue();
     expect(receiver.received).toHaveLength(before + 2);
     const second = await call('GET', '/api/v1/settings/optout-webhook', admin);
@@ -189,17 +196,24 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
     const moved = await call('PUT', '/api/v1/settings/optout-webhook', admin, { url: other });
     expect(moved).toEqual({
       status: 200,
-      json: { url: other, hasSecret: true, secretHint: `…${SECRET.slice(-4)}` },
+      json: { url: other, hasSecret: true, secretHint: `…${SECRET.slice(-4)}`, secret: null },
     });
     const read = await call('GET', '/api/v1/settings/optout-webhook', admin);
     expect(read.json).toMatchObject({ url: other, hasSecret: true, secretHint: '…ngth' });
     expect(JSON.stringify(read.json)).not.toContain(SECRET);
     const off = await call('PUT', '/api/v1/settings/optout-webhook', admin, { url: null });
-    expect(off.json).toEqual({ url: null, hasSecret: false, secretHint: null });
-    // With no secret left, a new address needs one again.
-    expect(
-      (await call('PUT', '/api/v1/settings/optout-webhook', admin, { url: other })).status,
-    ).toBe(422);
+    expect(off.json).toEqual({ url: null, hasSecret: false, secretHint: null, secret: null });
+    // With no secret left, the server makes one and shows it this once.
+    const fresh = await call('PUT', '/api/v1/settings/optout-webhook', admin, { url: other });
+    expect(fresh.status).toBe(200);
+    expect(fresh.json.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/u);
+    const again = await call('GET', '/api/v1/settings/optout-webhook', admin);
+    expect(JSON.stringify(again.json)).not.toContain(fresh.json.secret as string);
+    // Put back for the tests after this one.
+    await call('PUT', '/api/v1/settings/optout-webhook', admin, {
+      url: receiver.url,
+      secret: SECRET,
+    });
   });
 
   test('the delivery log alone: newest first, at most 200, for supervisors and admins', async () => {

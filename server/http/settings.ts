@@ -6,6 +6,8 @@ import { isTimeZone } from '../../shared/consent';
 import type { Database } from '../db/schema';
 import { runCommand } from '../domain/commands';
 import type { ServerContext } from '../domain/context';
+import { isStandardSecret, newWebhookSecret } from '../domain/webhooks';
+import { checkWebhookUrl, type UrlPolicy } from '../net/webhookUrl';
 import { userOf, withRole } from './auth';
 import { HttpError } from './errors';
 import { BODY_LIMITS } from './limits';
@@ -13,11 +15,23 @@ import type { AreaOptions } from './types';
 
 const WebhookSchema = z.union([
   z.strictObject({
-    url: z
-      .url({ protocol: /^https?$/u, error: 'url must be a full http:// or https:// address.' })
-      .max(2000),
-    /** Left out: keep the secret already set (there must be one). */
-    secret: z.string().min(16, 'secret must be at least 16 characters.').max(200).optional(),
+    url: z.url({ protocol: /^https?$/u, error: 'url must be a full https:// address.' }).max(2000),
+    /**
+     * A Standard Webhooks secret (whsec_ and base64 of 16 or more bytes), or
+     * any text of 16 characters or more as before. Left out: keep the one
+     * set, or, when there is none, the server makes one and answers it once.
+     */
+    secret: z
+      .string()
+      .min(16, 'secret must be at least 16 characters.')
+      .max(200)
+      .refine(
+        (secret) => !secret.startsWith('whsec_') || isStandardSecret(secret),
+        'A whsec_ secret is whsec_ followed by base64 of at least 16 bytes.',
+      )
+      .optional(),
+    /** True: replace the secret with a new one the server makes, answered once. */
+    newSecret: z.boolean().optional(),
   }),
   z.strictObject({ url: z.null() }),
 ]);
@@ -51,6 +65,11 @@ const WebhookViewSchema = z.object({
   url: z.string().nullable(),
   hasSecret: z.boolean(),
   secretHint: z.string().nullable(),
+});
+
+const SavedWebhookSchema = WebhookViewSchema.extend({
+  /** The secret the server just made, shown this once; null when it kept or was given one. */
+  secret: z.string().nullable(),
 });
 
 const deliveryView = (delivery: Delivery): DeliveryView => ({
@@ -110,7 +129,7 @@ async function saveWebhook(
   context: ServerContext,
   accountId: string,
   input: z.output<typeof WebhookSchema>,
-): Promise<string | null> {
+): Promise<{ secret: string | null; made: string | null }> {
   return context.db.transaction().execute(async (trx) => {
     const account = await trx
       .selectFrom('accounts')
@@ -123,26 +142,31 @@ async function saveWebhook(
         .set({ optout_webhook_url: null, optout_webhook_secret: null })
         .where('id', '=', accountId)
         .execute();
-      return null;
+      return { secret: null, made: null };
     }
-    const kept = input.secret ?? account.optout_webhook_secret;
-    if (kept === null) {
-      throw new HttpError(
-        422,
-        'invalid-input',
-        'secret is required: the key the receiver checks signatures with (at least 16 characters).',
-      );
-    }
+    const made =
+      input.secret === undefined &&
+      (input.newSecret === true || account.optout_webhook_secret === null)
+        ? newWebhookSecret()
+        : null;
+    const kept = made ?? input.secret ?? account.optout_webhook_secret;
     await trx
       .updateTable('accounts')
       .set({ optout_webhook_url: input.url, optout_webhook_secret: kept })
       .where('id', '=', accountId)
       .execute();
-    return kept;
+    return { secret: kept, made };
   });
 }
 
-export const settingsArea: FastifyPluginAsyncZod<AreaOptions> = (app, { context }) => {
+export interface SettingsAreaOptions extends AreaOptions {
+  readonly webhookPolicy: UrlPolicy;
+}
+
+export const settingsArea: FastifyPluginAsyncZod<SettingsAreaOptions> = (
+  app,
+  { context, webhookPolicy },
+) => {
   const readers = withRole(context, ['supervisor', 'admin'], 'read the webhook log');
 
   /**
@@ -208,12 +232,24 @@ export const settingsArea: FastifyPluginAsyncZod<AreaOptions> = (app, { context 
     {
       onRequest: withRole(context, ['admin'], 'set the opt-out webhook'),
       bodyLimit: BODY_LIMITS.small,
-      schema: { body: WebhookSchema, response: { 200: WebhookViewSchema } },
+      schema: { body: WebhookSchema, response: { 200: SavedWebhookSchema } },
     },
     async (request) => {
       const input = request.body;
-      const secret = await saveWebhook(context, userOf(request).accountId, input);
-      return { url: input.url, hasSecret: secret !== null, secretHint: secretHint(secret) };
+      if (input.url !== null) {
+        // Checked now, and again before every delivery: what a name resolves to can change.
+        const checked = await checkWebhookUrl(input.url, webhookPolicy, {
+          unresolvedIs: 'accepted',
+        });
+        if (!checked.ok) throw new HttpError(422, 'unsafe-url', checked.error);
+      }
+      const { secret, made } = await saveWebhook(context, userOf(request).accountId, input);
+      return {
+        url: input.url,
+        hasSecret: secret !== null,
+        secretHint: secretHint(secret),
+        secret: made,
+      };
     },
   );
 
