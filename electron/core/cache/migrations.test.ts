@@ -298,6 +298,8 @@ describe('migrations', () => {
       expect(cache.campaignPreview({ listId: 'vip', purpose: 'transactional' })).toEqual({
         willReceive: 1,
         skipped: [],
+        // Quiet hours may hold her: she has not texted in the last 24 hours.
+        mayWait: [{ phone: '+14155550123', timeZone: null }],
       });
     } finally {
       cache.close();
