@@ -6,6 +6,13 @@ import type { Role } from './cache/meta';
 import { dayIn } from './cache/reports';
 import { contactsCsv, contactsVcard } from './manage/contactExports';
 import { slug, toCsv } from './manage/csv';
+import {
+  createApiKey,
+  endSessions,
+  listApiKeys,
+  listSessions,
+  revokeApiKey,
+} from './manage/access';
 import { readWebhook, writeWebhook } from './manage/webhook';
 import { Refusal } from './refusal';
 import type { SignedInUser } from './session';
@@ -18,6 +25,13 @@ import { OfflineError, type CommandAck } from './sync/syncClient';
  * delete, clean up, import, settings, people) is a command (`commands.run`).
  */
 
+type AccessMethod =
+  | 'admin.apiKeys'
+  | 'admin.createApiKey'
+  | 'admin.revokeApiKey'
+  | 'admin.sessions'
+  | 'admin.endSessions';
+
 type ManageMethod =
   | 'lists.members'
   | 'lists.optedOut'
@@ -28,7 +42,8 @@ type ManageMethod =
   | 'reports.optOuts'
   | 'reports.exportOptOutsCsv'
   | 'admin.webhook'
-  | 'admin.setWebhook';
+  | 'admin.setWebhook'
+  | AccessMethod;
 
 export interface ManageConnection {
   readonly cache: CacheClient;
@@ -165,6 +180,25 @@ export function createManageHandlers(options: ManageOptions): Pick<IpcHandlers, 
       }
       return { ...(await webhook(connection)), secret };
     },
+    ...accessHandlers(options),
+  };
+}
+
+/** API keys and people's sessions, from the server, for admins. */
+function accessHandlers(options: ManageOptions): Pick<IpcHandlers, AccessMethod> {
+  const admin = async (what: string) => {
+    const connection = options.connected();
+    await requireRole(connection, ['admin'], what);
+    return connection;
+  };
+  return {
+    'admin.apiKeys': async () => listApiKeys(await admin('see the account’s API keys')),
+    'admin.createApiKey': async (key) => createApiKey(await admin('create API keys'), key),
+    'admin.revokeApiKey': async ({ apiKeyId }) =>
+      revokeApiKey(await admin('revoke API keys'), apiKeyId),
+    'admin.sessions': async ({ userId }) =>
+      listSessions(await admin('see people’s sessions'), userId),
+    'admin.endSessions': async (which) => endSessions(await admin('end people’s sessions'), which),
   };
 }
 

@@ -33,6 +33,11 @@ export const IPC_METHODS = [
   'reports.exportOptOutsCsv',
   'admin.webhook',
   'admin.setWebhook',
+  'admin.apiKeys',
+  'admin.createApiKey',
+  'admin.revokeApiKey',
+  'admin.sessions',
+  'admin.endSessions',
 ] as const;
 
 export type IpcMethod = (typeof IPC_METHODS)[number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_KEY_SCOPES, ApiKeySchema, SessionSchema } from '../protocol/access';
 import { OptOutRecordSchema } from '../protocol/entities';
 
 /**
@@ -177,5 +178,24 @@ export const manageContract = {
       rotateSecret: z.boolean().optional(),
     }),
     output: WebhookViewSchema.extend({ secret: z.string().nullable() }),
+  },
+  /** The account's API keys, newest first, revoked ones included; never a secret (admins). */
+  'admin.apiKeys': { input: z.undefined(), output: z.array(ApiKeySchema) },
+  /** A new key; its secret is in this answer once, never again (admins). */
+  'admin.createApiKey': {
+    input: z.strictObject({ name: z.string().max(200), scope: z.enum(API_KEY_SCOPES) }),
+    output: z.object({ apiKey: ApiKeySchema, secret: z.string().nullable() }),
+  },
+  /** Revokes a key: its next use is refused (admins). */
+  'admin.revokeApiKey': { input: z.strictObject({ apiKeyId: id }), output: ApiKeySchema },
+  /** A person's sessions that still stand, most recently used first (admins). */
+  'admin.sessions': { input: z.strictObject({ userId: id }), output: z.array(SessionSchema) },
+  /**
+   * Ends one session, or all of a person's; `signedOut` when this desktop's
+   * own session was one of them (admins).
+   */
+  'admin.endSessions': {
+    input: z.union([z.strictObject({ sessionId: id }), z.strictObject({ userId: id })]),
+    output: z.object({ ended: z.array(z.string()), signedOut: z.boolean() }),
   },
 } as const;

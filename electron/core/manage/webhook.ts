@@ -36,13 +36,17 @@ const DeliveriesSchema = z.object({ deliveries: z.array(DeliverySchema) });
 
 const PATH = '/api/v1/settings/optout-webhook';
 
-/** One REST call: the parsed answer, or a Refusal with the server's own sentence. */
-async function call<S extends z.ZodType>(
+/**
+ * One REST call: the parsed answer, or a Refusal with the server's own
+ * sentence; `what` names the answer when it does not make sense.
+ */
+export async function call<S extends z.ZodType>(
   session: ServerSession,
-  method: 'GET' | 'PUT',
+  method: 'GET' | 'PUT' | 'POST',
   path: string,
   schema: S,
   body?: unknown,
+  what = 'the webhook',
 ): Promise<{ status: number; value: z.output<S> | null }> {
   let response: Response;
   try {
@@ -73,7 +77,7 @@ async function call<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new Refusal('server-error', 'The server’s answer about the webhook did not make sense.');
+    throw new Refusal('server-error', `The server’s answer about ${what} did not make sense.`);
   }
   return { status: response.status, value: parsed.data };
 }

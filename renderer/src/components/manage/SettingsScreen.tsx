@@ -6,7 +6,9 @@ import { displayPhone, fullTime } from '../../format';
 import { useStore } from '../../store';
 import { selectCountry } from '../../store/sessionSlice';
 import { CountrySelect, TextField } from '../fields';
+import { ApiKeys } from './ApiKeys';
 import { SendingHours } from './SendingHours';
+import { SessionsDialog } from './Sessions';
 
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
 const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
@@ -17,6 +19,7 @@ function People() {
   const act = useStore((state) => state.act);
   const empty = { name: '', email: '', role: 'agent' as (typeof ROLES)[number], password: '' };
   const [person, setPerson] = useState(empty);
+  const [sessionsOf, setSessionsOf] = useState<{ id: string; name: string } | null>(null);
 
   const add = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -37,6 +40,7 @@ function People() {
             <th>Email</th>
             <th>Role</th>
             <th>Access</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -82,10 +86,29 @@ function People() {
                   Can sign in
                 </label>
               </td>
+              <td>
+                <button
+                  type="button"
+                  className="button small"
+                  onClick={() => {
+                    setSessionsOf({ id: user.id, name: user.name });
+                  }}
+                >
+                  Sessions…
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {sessionsOf !== null && (
+        <SessionsDialog
+          user={sessionsOf}
+          onClose={() => {
+            setSessionsOf(null);
+          }}
+        />
+      )}
       <form className="add-person" onSubmit={add} aria-label="Add a person">
         <h3>Add a person</h3>
         <div className="form-grid">
@@ -347,6 +370,7 @@ export function SettingsScreen() {
       <People />
       <Account />
       <SendingHours />
+      <ApiKeys />
     </div>
   );
 }
