@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app';
-import { standardSecret } from './webhooks';
+import { timeOrderedId } from '../db/ids';
+import { standardSecret, WebhookSender } from './webhooks';
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -115,23 +116,102 @@ describe('the opt-out webhook, signed per Standard Webhooks', () => {
     expect(delivery.headers['x-textdesk-signature']).toMatch(/^sha256=[0-9a-f]{64}$/u);
   });
 
-  test('without WEBHOOK_ALLOW_LOOPBACK, this machine cannot be the webhook', async () => {
+  test('without WEBHOOK_ALLOW_LOOPBACK, no address inside the server’s network can be saved', async () => {
     const strict = await startTestApp('sqlite');
     try {
-      const response = await fetch(`${strict.server.url}/api/v1/settings/optout-webhook`, {
-        method: 'PUT',
-        headers: {
-          Authorization: `Bearer ${strict.adminToken}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({ url: crm.url() }),
-      });
-      expect(response.status).toBe(422);
-      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
-        /must start with https:\/\//u,
-      );
+      const save = async (url: string) => {
+        const response = await fetch(`${strict.server.url}/api/v1/settings/optout-webhook`, {
+          method: 'PUT',
+          headers: {
+            Authorization: `Bearer ${strict.adminToken}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({ url }),
+        });
+        const answer = (await response.json()) as { error: { code: string; message: string } };
+        return [response.status, answer.error.code, answer.error.message];
+      };
+      const https = /must start with https:\/\//u;
+      expect(await save(crm.url())).toEqual([422, 'unsafe-url', expect.stringMatching(https)]);
+      expect(await save('http://10.0.0.1/optouts')).toEqual([
+        422,
+        'unsafe-url',
+        expect.stringMatching(https),
+      ]);
+      expect(await save('https://169.254.169.254/latest/meta-data/')).toEqual([
+        422,
+        'unsafe-url',
+        'The webhook address cannot be used: it points to a link-local address (where cloud metadata services answer) (169.254.169.254), which webhooks may not reach.',
+      ]);
+      // A name is judged by what it resolves to: localhost is this machine.
+      expect(await save('https://localhost/optouts')).toEqual([
+        422,
+        'unsafe-url',
+        expect.stringMatching(/this machine \(loopback\) \(127\.0\.0\.1\)/u),
+      ]);
+      expect(await save('https://[::ffff:127.0.0.1]/optouts')).toEqual([
+        422,
+        'unsafe-url',
+        expect.stringMatching(/this machine \(loopback\)/u),
+      ]);
+      expect(await save('https://[fd00:ec2::254]/optouts')).toEqual([
+        422,
+        'unsafe-url',
+        expect.stringMatching(/a private network/u),
+      ]);
+      const stored = await strict.server.storage.db
+        .selectFrom('accounts')
+        .select('optout_webhook_url')
+        .executeTakeFirstOrThrow();
+      expect(stored.optout_webhook_url).toBeNull();
     } finally {
       await strict.close();
     }
+  });
+
+  test('a name that now resolves inside the network is not sent to, and the log says why', async () => {
+    const { db } = app.server.storage;
+    const account = await db.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
+    // Saved while crm.example.com answered with a public address; due an hour from now.
+    const due = new Date(Date.now() + 60 * 60 * 1000);
+    const id = timeOrderedId();
+    await db
+      .insertInto('webhook_deliveries')
+      .values({
+        id,
+        account_id: account.id,
+        url: 'https://crm.example.com/optouts',
+        body: JSON.stringify({
+          timestamp: new Date().toISOString(),
+          unsubscribed_number: '+12015550183',
+          source: 'keyword',
+        }),
+        created_at: new Date().toISOString(),
+        next_attempt_at: due.toISOString(),
+      })
+      .execute();
+    // By then, its DNS answers with a private address.
+    const sender = new WebhookSender({
+      db,
+      now: () => new Date(due.getTime() + 1000),
+      policy: {
+        allowLoopback: true,
+        resolve: () => Promise.resolve([{ address: '10.0.0.5', family: 4 }]),
+      },
+    });
+    await sender.runDue();
+    const row = await db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      attempts: 1,
+      delivered_at: null,
+      last_status: null,
+      last_error:
+        'The webhook address cannot be used: it points to a private network (10.0.0.5), which webhooks may not reach.',
+    });
+    expect(row.next_attempt_at).not.toBeNull();
   });
 });

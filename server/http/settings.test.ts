@@ -2,9 +2,10 @@ import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunningServer } from '../app';
-import { WebhookSender } from '../domain/webhooks';
+import { standardSecret, WebhookSender } from '../domain/webhooks';
 import { startTestApp, type TestApp } from '../testing/app';
 import { DIALECTS } from '../testing/storage';
 
@@ -148,6 +149,22 @@ describe.each(DIALECTS)('the opt-out webhook on %s', (dialect) => {
       });
     await later(31_000).runDue();
     expect(receiver.received).toHaveLength(before + 2);
+    // The retry is the same delivery to the receiver: the same webhook-id (to drop it if the
+    // first had been handled after all), a new timestamp, and a signature that verifies.
+    const [firstTry, retry] = receiver.received.slice(before);
+    if (firstTry === undefined || retry === undefined) throw new Error('no retry arrived');
+    expect(retry.headers['webhook-id']).toBe(firstTry.headers['webhook-id']);
+    expect(Number(retry.headers['webhook-timestamp'])).toBeGreaterThanOrEqual(
+      Number(firstTry.headers['webhook-timestamp']) + 30,
+    );
+    expect(retry.body).toBe(firstTry.body);
+    expect(
+      new Webhook(standardSecret(SECRET)).verify(retry.body, {
+        'webhook-id': String(retry.headers['webhook-id']),
+        'webhook-timestamp': String(retry.headers['webhook-timestamp']),
+        'webhook-signature': String(retry.headers['webhook-signature']),
+      }),
+    ).toMatchObject({ unsubscribed_number: '+12015550162' });
     const second = await call('GET', '/api/v1/settings/optout-webhook', admin);
     expect((second.json.deliveries as unknown[])[0]).toMatchObject({
       state: 'retrying',

@@ -43,6 +43,11 @@ describe('webhook addresses', () => {
       return result.ok ? null : result.error;
     };
     expect(await refused('http://crm.example.com/hook')).toMatch(/must start with https:\/\//u);
+    expect(await refused('http://10.0.0.1/hook')).toMatch(/must start with https:\/\//u);
+    // Even where loopback is allowed, http to a private network is not.
+    expect(await refused('http://10.0.0.1/hook', { allowLoopback: true })).toMatch(
+      /a private network \(10\.0\.0\.1\)/u,
+    );
     expect(await refused('https://10.0.0.1/hook')).toMatch(/a private network \(10\.0\.0\.1\)/u);
     expect(await refused('https://169.254.169.254/latest/meta-data')).toMatch(/link-local/u);
     expect(await refused('https://[::ffff:127.0.0.1]/hook')).toMatch(/this machine \(loopback\)/u);
@@ -151,6 +156,19 @@ describe('webhook addresses', () => {
       const url = `http://127.0.0.1:${String((silent.address() as AddressInfo).port)}/hook`;
       const outcome = await deliverWebhook(url, {}, '{}', { allowLoopback: true }, 200);
       expect(outcome).toEqual({ ok: false, status: null, error: 'No answer within 0.2 seconds.' });
+      // A DNS server that never answers is held to the same deadline.
+      const lookingUp = await deliverWebhook(
+        'https://crm.example.com/hook',
+        {},
+        '{}',
+        { ...strict, resolve: () => new Promise(() => undefined) },
+        200,
+      );
+      expect(lookingUp).toEqual({
+        ok: false,
+        status: null,
+        error: 'No answer within 0.2 seconds.',
+      });
     } finally {
       silent.closeAllConnections();
       silent.close();
