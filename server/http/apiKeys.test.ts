@@ -10,13 +10,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { describeCreation } from '../../shared/consent';
 import { startServer, type RunningServer } from '../app';
 import { loadConfig } from '../config';
-import { ADMIN, startTestApp, type TestApp } from '../testing/app';
+import { ADMIN, restCall, startTestApp, type RestAnswer, type TestApp } from '../testing/app';
 import { DIALECTS, freshStorage } from '../testing/storage';
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
+type Answer = RestAnswer;
 interface Key {
   apiKey: { id: string; name: string; prefix: string };
   secret: string;
@@ -24,28 +21,7 @@ interface Key {
 
 /** Calls on a running server with a bearer token (a session's or a key). */
 function caller(url: () => string) {
-  const call = async (
-    method: string,
-    path: string,
-    token: string | null,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> => {
-    const response = await fetch(`${url()}${path}`, {
-      method,
-      headers: {
-        ...(token !== null && { Authorization: `Bearer ${token}` }),
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-    };
-  };
+  const call = restCall(url);
   const command = (token: string, type: string, body: object, key: string = randomUUID()) =>
     call('POST', `/api/v1/commands/${type}`, token, body, { 'Idempotency-Key': key });
   const createKey = async (admin: string, name: string, scope: string): Promise<Key> => {

@@ -10,14 +10,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Change } from '../../shared/protocol/entities';
 import type { ClientToServer, ServerToClient } from '../../shared/protocol/sync';
 import { hashToken } from '../auth/sessions';
-import { ADMIN, startTestApp, type TestApp } from '../testing/app';
+import { ADMIN, restCall, startTestApp, type RestAnswer, type TestApp } from '../testing/app';
 import { DIALECTS } from '../testing/storage';
 
 type Client = Socket<ServerToClient, ClientToServer>;
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 describe.each(DIALECTS)('sessions that end, on %s', (dialect) => {
   let app: TestApp;
@@ -33,31 +29,10 @@ describe.each(DIALECTS)('sessions that end, on %s', (dialect) => {
     await app.close();
   });
 
-  async function call(
-    method: 'GET' | 'POST',
-    path: string,
-    token: string | null,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> {
-    const response = await fetch(`${app.server.url}${path}`, {
-      method,
-      headers: {
-        ...(token !== null && { Authorization: `Bearer ${token}` }),
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-    };
-  }
+  const call = restCall(() => app.server.url);
   const command = (token: string, type: string, body: Record<string, unknown>) =>
     call('POST', `/api/v1/commands/${type}`, token, body, { 'Idempotency-Key': randomUUID() });
-  const messageOf = (answer: Answer) => (answer.body.error as { message?: string }).message;
+  const messageOf = (answer: RestAnswer) => (answer.body.error as { message?: string }).message;
 
   /** A person of the account, signed in: their id and token. */
   async function person(role: 'agent' | 'supervisor' | 'admin', userAgent?: string) {

@@ -76,3 +76,35 @@ export async function startTestApp(
     },
   };
 }
+
+/** What a REST call answered: its status and JSON body ({} when empty). */
+export interface RestAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** `call(method, path, token, body?, headers?)` on the server at `url()`, with a bearer token when given. */
+export function restCall(url: () => string) {
+  return async (
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<RestAnswer> => {
+    const response = await fetch(`${url()}${path}`, {
+      method,
+      headers: {
+        ...(token !== null && { Authorization: `Bearer ${token}` }),
+        ...(body !== undefined && { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    };
+  };
+}
