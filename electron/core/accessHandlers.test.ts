@@ -4,30 +4,21 @@
  * through the REST API, an agent refused, and sessions listed and ended —
  * one of someone else's, then all of the admin's own, which signs them out.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { AccountView } from '../../shared/ipc';
 import type { ApiKey, SessionInfo } from '../../shared/protocol/access';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
-import { startSignedIn, type CoreHarness } from './testing/coreHarness';
+import { cleanupsPerTest } from './testing/cleanups';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups.length = 0;
-});
+const { later, desktop: signedIn } = cleanupsPerTest();
 
-async function desktop(
-  app: TestApp,
-  credentials: { email: string; password: string },
-): Promise<CoreHarness> {
-  const desk = await startSignedIn(app.server.url, credentials);
-  cleanups.push(() => desk.stop());
-  return desk;
-}
+/** A desktop signed in to the app's server as someone. */
+const desktop = (app: TestApp, credentials: { email: string; password: string }) =>
+  signedIn(app.server.url, credentials);
 
 async function team() {
   const app = await startTestApp('sqlite');
-  cleanups.push(() => app.close());
+  later(() => app.close());
   const admin = await desktop(app, ADMIN);
   const agent = { email: 'agent@acme.test', password: 'agent password 123' };
   const created = await admin.value<{ state: string }>('commands.run', {

@@ -7,29 +7,20 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { AccountView, MemberPage, OptOutReport, WebhookView } from '../../shared/ipc';
 import type { Change } from '../../shared/protocol/entities';
 import { openContactsFile, peopleOf } from '../../shared/contacts/contactsFile';
 import { planImport } from '../../shared/contacts/importPlan';
 import { ADMIN, startTestApp, type TestApp } from '../../server/testing/app';
-import { customerTexts, startSignedIn, type CoreHarness } from './testing/coreHarness';
+import { cleanupsPerTest } from './testing/cleanups';
+import { customerTexts, type CoreHarness } from './testing/coreHarness';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups.length = 0;
-});
+const { later, desktop: signedIn } = cleanupsPerTest();
 
 /** A desktop signed in to the app's server as someone. */
-async function desktop(
-  app: TestApp,
-  credentials: { email: string; password: string },
-): Promise<CoreHarness> {
-  const desk = await startSignedIn(app.server.url, credentials);
-  cleanups.push(() => desk.stop());
-  return desk;
-}
+const desktop = (app: TestApp, credentials: { email: string; password: string }) =>
+  signedIn(app.server.url, credentials);
 
 async function run<T>(desk: CoreHarness, command: Record<string, unknown>): Promise<T> {
   const outcome = await desk.value<{ state: string; value: T }>('commands.run', { command });
@@ -45,7 +36,7 @@ const stored = (desk: CoreHarness, match: (change: Change) => boolean) =>
 async function team(customers: readonly (readonly [phone: string, name: string])[]) {
   // The tests' webhook receiver is this machine, over http.
   const app = await startTestApp('sqlite', { WEBHOOK_ALLOW_LOOPBACK: 'true' });
-  cleanups.push(() => app.close());
+  later(() => app.close());
   const admin = await desktop(app, ADMIN);
   const { list } = await run<{ list: { id: string } }>(admin, {
     type: 'list.create',
@@ -371,7 +362,7 @@ async function receiver(): Promise<{ url: string; server: Server; bodies: string
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  cleanups.push(
+  later(
     () =>
       new Promise((resolve) => {
         server.close(() => {
