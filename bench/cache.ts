@@ -266,6 +266,7 @@ function* changeLog(): Generator<PendingChange> {
         triggerId: null,
         inReplyTo: null,
         sendAt: null,
+        media: [],
         createdAt,
         updatedAt: createdAt,
       },

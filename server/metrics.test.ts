@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Carrier, StatusUpdate } from './carriers/types';
+import { TEXT_ONLY, type Carrier, type StatusUpdate } from './carriers/types';
 import { createMetrics } from './metrics';
 import { serverPerTest, textFrom } from './testing/context';
 
@@ -30,6 +30,7 @@ describe('/metrics', () => {
     const statuses: ((update: StatusUpdate) => void)[] = [];
     const carrier: Carrier = {
       name: 'twilio',
+      ...TEXT_ONLY,
       send: (text) =>
         Promise.resolve(
           text.to.endsWith('1')

@@ -140,6 +140,8 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
     meter: (carrier) => ({
       name: carrier.name,
+      mediaLimits: carrier.mediaLimits,
+      mediaRefusal: (to) => carrier.mediaRefusal(to),
       send: async (text) => {
         const result = await carrier.send(text);
         texts.inc({

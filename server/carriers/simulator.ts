@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Carrier, OutboundText, SendResult, StatusUpdate } from './types';
+import { TWILIO_MEDIA_LIMITS } from '../../shared/protocol/media';
 
 export interface SimulatedText {
   readonly carrierId: string;
@@ -50,10 +51,16 @@ export type SimulatedFailure = keyof typeof SIMULATED_FAILURES;
  */
 export class PhoneSimulator extends EventEmitter<{ text: [SimulatedText] }> implements Carrier {
   readonly name = 'simulator';
+  /** The simulated phones take MMS as Twilio's network does. */
+  readonly mediaLimits = TWILIO_MEDIA_LIMITS;
   private readonly phones = new Map<string, SimulatedText[]>();
   private readonly failures = new Map<string, Failure>();
   private readonly statusListeners: ((update: StatusUpdate) => void)[] = [];
   private counter = 0;
+
+  mediaRefusal(_to: string): string | null {
+    return null;
+  }
 
   onStatus(listener: (update: StatusUpdate) => void): void {
     this.statusListeners.push(listener);

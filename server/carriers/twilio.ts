@@ -1,4 +1,5 @@
 import type { Carrier, DeliveryStatus, OutboundText, SendResult, StatusUpdate } from './types';
+import { TWILIO_MEDIA_LIMITS } from '../../shared/protocol/media';
 
 export interface TwilioOptions {
   readonly accountSid: string;
@@ -84,6 +85,7 @@ export function deliveryStatusOf(messageStatus: string): DeliveryStatus | null {
  */
 export class TwilioCarrier implements Carrier {
   readonly name = 'twilio';
+  readonly mediaLimits = TWILIO_MEDIA_LIMITS;
   private readonly messagesUrl: string;
   private readonly authorization: string;
   private readonly publicUrl: string;
@@ -95,6 +97,13 @@ export class TwilioCarrier implements Carrier {
     this.messagesUrl = `${options.apiBase.replace(/\/+$/u, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
     this.authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
     this.publicUrl = options.publicUrl.replace(/\/+$/u, '');
+  }
+
+  /** Twilio sends MMS to US and Canadian numbers only; elsewhere it would turn them into links. */
+  mediaRefusal(to: string): string | null {
+    return to.startsWith('+1')
+      ? null
+      : 'Twilio sends pictures and files only to US and Canadian numbers; send this one as a text without attachments.';
   }
 
   onStatus(_listener: (update: StatusUpdate) => void): void {

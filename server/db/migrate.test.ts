@@ -27,6 +27,9 @@ const TABLES = [
   'idempotency',
   'list_members',
   'lists',
+  'media',
+  'media_blobs',
+  'message_media',
   'messages',
   'opt_out_tokens',
   'sessions',
@@ -316,7 +319,9 @@ describe.each(DIALECTS)('migration 0009 on %s', (dialect) => {
       values ('s1', 'u1', ${hashToken('an-old-token-from-before-0009')}, ${at}, ${at}, ${expires})`.execute(
       db,
     );
-    expect(await migrate(storage)).toEqual(['0009_sessions_and_api_keys']);
+    expect(await migrate(storage, '0009_sessions_and_api_keys')).toEqual([
+      '0009_sessions_and_api_keys',
+    ]);
     const session = await db
       .selectFrom('sessions')
       .select(['ends_at', 'revoked_reason', 'user_agent'])

@@ -10,6 +10,7 @@ import accountProfile from './migrations/0006_account_profile';
 import campaigns from './migrations/0007_campaigns';
 import quietHours from './migrations/0008_quiet_hours';
 import sessionsAndApiKeys from './migrations/0009_sessions_and_api_keys';
+import media from './migrations/0010_media';
 
 /**
  * Every migration, in order. Append only: a migration that has run on some
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly (readonly [name: string, factory: MigrationFac
   ['0007_campaigns', campaigns],
   ['0008_quiet_hours', quietHours],
   ['0009_sessions_and_api_keys', sessionsAndApiKeys],
+  ['0010_media', media],
 ];
 
 function provider(storage: Storage, upTo?: string): MigrationProvider {

@@ -27,6 +27,8 @@ export interface AccountsTable {
    * start, end, days); null for the default, 8:00–21:00 every day.
    */
   quiet_hours: string | null;
+  /** Days pictures and files are kept (0010); null for forever. */
+  media_retention_days: number | null;
 }
 
 export interface UsersTable {
@@ -168,8 +170,45 @@ export interface MessagesTable {
   in_reply_to: string | null;
   /** For a scheduled text: when it is due (quiet hours may hold it longer). */
   send_at: string | null;
+  /** JSON of the message's MediaSnapshot list (0010); null for none. */
+  media: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** One distinct file, by the SHA-256 of its bytes (0010); the bytes are in the media store. */
+export interface MediaBlobsTable {
+  sha256: string;
+  /** Sniffed from the bytes. */
+  type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** The type of the re-encoded preview and thumbnail beside it; null when there are none. */
+  preview_type: string | null;
+  created_at: string;
+}
+
+/** A file as it came to an account (0010): from a carrier, the simulator or an upload. */
+export interface MediaTable {
+  id: string;
+  account_id: string;
+  sha256: string;
+  filename: string | null;
+  claimed_type: string | null;
+  source: 'carrier' | 'upload' | 'simulator';
+  /** The user or API key (`key:<id>`) that uploaded it; null for a carrier's. */
+  created_by: string | null;
+  created_at: string;
+  /** When the retention period removed its bytes. */
+  expired_at: string | null;
+}
+
+/** Which message shows which media, in order (0010). */
+export interface MessageMediaTable {
+  message_id: string;
+  position: number;
+  media_id: string;
 }
 
 export interface TriggersTable {
@@ -312,6 +351,9 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   campaigns: CampaignsTable;
   campaign_recipients: CampaignRecipientsTable;
+  media_blobs: MediaBlobsTable;
+  media: MediaTable;
+  message_media: MessageMediaTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

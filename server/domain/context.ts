@@ -3,6 +3,7 @@ import type { CountryCode } from '../../shared/phone';
 import type { Change } from '../../shared/protocol/entities';
 import type { Carrier } from '../carriers/types';
 import type { Database } from '../db/schema';
+import type { MediaService } from '../media/types';
 
 /** What the domain functions need from the running server. */
 export interface ServerContext {
@@ -20,6 +21,8 @@ export interface ServerContext {
    * was removed, at once, on every server. Unset: no desktops to disconnect.
    */
   readonly cutSessions?: (cut: SessionCut) => void;
+  /** Pictures and files (MMS); unset on a server that keeps none, which refuses them clearly. */
+  readonly media?: MediaService;
 }
 
 /** Whose live connections to close. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/context';
 import { DIALECTS } from '../testing/storage';
 import { ingestInbound } from './ingest';
-import type { Carrier } from '../carriers/types';
+import { TEXT_ONLY, type Carrier } from '../carriers/types';
 import { applyDeliveryStatus, recoverOutbound, sendQueued } from './outbound';
 
 let server: TestServer | undefined;
@@ -77,6 +77,7 @@ describe.each(DIALECTS)('outbound after a restart on %s', (dialect) => {
     // A carrier whose receipt reaches us while its answer to the send is still on the way.
     const hasty: Carrier = {
       name: 'hasty',
+      ...TEXT_ONLY,
       onStatus: () => undefined,
       send: async (text) => {
         await applyDeliveryStatus(base, {

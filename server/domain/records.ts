@@ -58,6 +58,7 @@ export const newMessageRow = (
   trigger_id: null,
   in_reply_to: null,
   send_at: null,
+  media: null,
   created_at: row.at,
   updated_at: row.at,
   ...fields,
@@ -150,6 +151,8 @@ export const messageSnapshot = (row: Message): MessageSnapshot => ({
   triggerId: row.trigger_id,
   inReplyTo: row.in_reply_to,
   sendAt: row.send_at,
+  // Written by the server itself from MediaSnapshot values (see media/records.ts).
+  media: row.media === null ? [] : (JSON.parse(row.media) as MessageSnapshot['media']),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });

@@ -3,6 +3,7 @@ import { CAMPAIGN_PURPOSES } from '../campaigns';
 import { isTimeZone, quietHoursProblem } from '../consent/quietHours';
 import { API_KEY_SCOPES, ApiKeySchema, MAX_API_KEY_NAME_LENGTH } from './access';
 import { CampaignSnapshotSchema } from './campaigns';
+import { MAX_MEDIA_PER_MESSAGE } from './media';
 import type { Role } from '../consent/types';
 import { isCountryCode } from '../phone';
 import {
@@ -42,6 +43,13 @@ const text = z
   .string({ error: 'The text is required.' })
   .max(MAX_TEXT_LENGTH, `A text can be at most ${MAX_TEXT_LENGTH} characters.`)
   .refine((value) => value.trim() !== '', 'Write something first.');
+/** The words of a text that may carry pictures instead: empty is allowed, checked with its media. */
+const caption = z
+  .string({ error: 'The text is required.' })
+  .max(MAX_TEXT_LENGTH, `A text can be at most ${MAX_TEXT_LENGTH} characters.`);
+const mediaIds = z
+  .array(id('A media id'))
+  .max(MAX_MEDIA_PER_MESSAGE, `A text can carry at most ${MAX_MEDIA_PER_MESSAGE} files.`);
 const note = z.string().max(500, 'A note can be at most 500 characters.');
 const phone = z
   .string({ error: 'The phone number is required.' })
@@ -138,7 +146,10 @@ export const CommandSchema = z.discriminatedUnion('type', [
       conversationId: id('The conversation').optional(),
       /** …or text a number, starting a conversation if there is none. */
       to: phone.optional(),
-      body: text,
+      /** May be empty when the text carries media. */
+      body: caption,
+      /** Files uploaded first (POST /api/v1/media), in the order they are shown: an MMS. */
+      mediaIds: mediaIds.optional(),
       /**
        * Send later (ISO 8601 with a zone, e.g. 2026-11-24T15:00:00Z): a
        * scheduled text, which also waits for the recipient's quiet hours.
@@ -153,6 +164,10 @@ export const CommandSchema = z.discriminatedUnion('type', [
     .refine(
       (command) => (command.conversationId === undefined) !== (command.to === undefined),
       'Say where the text goes: a conversationId or a number (to), not both.',
+    )
+    .refine(
+      (command) => command.body.trim() !== '' || (command.mediaIds?.length ?? 0) > 0,
+      { message: 'Write something or attach a file first.', path: ['body'] },
     ),
   z.strictObject({
     type: z.literal('note.add'),

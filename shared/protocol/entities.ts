@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_QUIET_HOURS, WEEKDAYS } from '../consent/quietHours';
 import { CampaignRecipientSchema, CampaignSnapshotSchema } from './campaigns';
+import { MediaSchema } from './media';
 
 /** What the server sends desktops about each thing it keeps: full snapshots, never diffs. */
 
@@ -66,6 +67,8 @@ export const MessageSchema = z.object({
   inReplyTo: z.string().nullable(),
   /** For a scheduled text: when it is due; quiet hours may hold it longer. */
   sendAt: z.string().nullable(),
+  /** Pictures and files (MMS), in order; empty for a plain text. Older servers send none. */
+  media: z.array(MediaSchema).default([]),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

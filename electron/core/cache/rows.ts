@@ -82,6 +82,7 @@ export function messageSnapshot(row: MessageRecord): MessageSnapshot {
     triggerId: row.trigger_id,
     inReplyTo: row.in_reply_to,
     sendAt: row.send_at,
+    media: [],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -69,6 +69,7 @@ export const message = (
   triggerId: null,
   inReplyTo: null,
   sendAt: null,
+  media: [],
   createdAt: minute(0),
   updatedAt: fields.createdAt ?? minute(0),
   ...fields,

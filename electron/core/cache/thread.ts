@@ -69,6 +69,7 @@ function outboxView(entry: OutboxEntry, me: string | null): MessageView | null {
     triggerId: null,
     inReplyTo: null,
     sendAt: command.sendAt ?? null,
+    media: [],
     createdAt: entry.createdAt,
     updatedAt: entry.createdAt,
     local: cancelled ? 'cancelled' : 'outbox',

@@ -11,7 +11,7 @@ import { MISSING_OPT_OUT_WORDING } from '../../../shared/campaigns';
 import type { Command, CommandValue } from '../../../shared/protocol/commands';
 import type { CampaignSnapshot } from '../../../shared/protocol/campaigns';
 import type { SessionUser } from '../../auth/sessions';
-import type { Carrier } from '../../carriers/types';
+import { TEXT_ONLY, type Carrier } from '../../carriers/types';
 import {
   BUSINESS_NUMBER,
   PUBLIC_URL,
@@ -490,6 +490,7 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     });
     const carrier: Carrier = {
       name: 'held',
+      ...TEXT_ONLY,
       onStatus: (listener) => {
         simulator.onStatus(listener);
       },

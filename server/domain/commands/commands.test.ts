@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_QUIET_HOURS } from '../../../shared/consent';
 import type { Command, CommandValue } from '../../../shared/protocol/commands';
 import type { SessionUser } from '../../auth/sessions';
-import type { Carrier } from '../../carriers/types';
+import { TEXT_ONLY, type Carrier } from '../../carriers/types';
 import { serverPerTest, textFrom } from '../../testing/context';
 import { DIALECTS } from '../../testing/storage';
 import { createAccount } from '../../accounts/accounts';
@@ -657,6 +657,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     const { conversationId } = await inbound('hello');
     const broken: Carrier = {
       name: 'broken',
+      ...TEXT_ONLY,
       onStatus: () => undefined,
       send: () => Promise.reject(new Error('connection reset')),
     };
