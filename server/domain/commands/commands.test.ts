@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_QUIET_HOURS } from '../../../shared/consent';
-import type { Command, CommandValue } from '../../../shared/protocol/commands';
+import { CommandSchema, type Command, type CommandValue } from '../../../shared/protocol/commands';
 import type { SessionUser } from '../../auth/sessions';
 import { TEXT_ONLY, type Carrier } from '../../carriers/types';
 import { serverPerTest, textFrom } from '../../testing/context';
@@ -96,6 +96,31 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     expect(sent).toHaveLength(1);
     const reused = await run(agent, { ...command, body: 'Something else' }, key);
     expect(reused.result).toMatchObject({ ok: false, error: { code: 'key-reused' } });
+  });
+
+  test('a text with attachments is refused, never sent as a plain SMS without them, and one with neither words nor files is refused', async () => {
+    const server = await start(dialect);
+    const agent = await server.user('agent');
+    const { conversationId } = await inbound('hello?');
+    const withPicture = await run(agent, {
+      type: 'message.send',
+      conversationId,
+      body: 'Here is the map',
+      mediaIds: ['media-1'],
+    });
+    expect(withPicture.result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringContaining('pictures') as unknown },
+    });
+    expect(
+      CommandSchema.safeParse({ type: 'message.send', conversationId, body: ' ' }).success,
+    ).toBe(false);
+    expect(
+      CommandSchema.safeParse({ type: 'message.send', conversationId, body: '', mediaIds: ['m1'] })
+        .success,
+    ).toBe(true);
+    const sent = server.simulator.thread(CUSTOMER).filter((text) => text.direction === 'received');
+    expect(sent).toHaveLength(0);
   });
 
   test('keys are remembered for 30 days, then forgotten', async () => {

@@ -144,6 +144,13 @@ export const messageSend: Handler<'message.send'> = async (scope, command) => {
     kind: scope.origin === 'api' ? 'api' : 'reply',
   });
   if (!gate.allowed) return refuse(gate.code === 'blocked' ? 'blocked' : 'opted-out', gate.reason);
+  if ((command.mediaIds?.length ?? 0) > 0) {
+    // Never sent as a plain SMS without them: refused until the media store is in place.
+    return refuse(
+      'invalid-input',
+      'This server cannot send pictures or files yet. Remove the attachments to send the text.',
+    );
+  }
 
   const sendAt = command.sendAt === undefined ? null : new Date(command.sendAt);
   if (sendAt !== null && sendAt.getTime() > Date.parse(scope.at) + MAX_SCHEDULE_MS) {
