@@ -165,10 +165,10 @@ export const CommandSchema = z.discriminatedUnion('type', [
       (command) => (command.conversationId === undefined) !== (command.to === undefined),
       'Say where the text goes: a conversationId or a number (to), not both.',
     )
-    .refine(
-      (command) => command.body.trim() !== '' || (command.mediaIds?.length ?? 0) > 0,
-      { message: 'Write something or attach a file first.', path: ['body'] },
-    ),
+    .refine((command) => command.body.trim() !== '' || (command.mediaIds?.length ?? 0) > 0, {
+      message: 'Write something or attach a file first.',
+      path: ['body'],
+    }),
   z.strictObject({
     type: z.literal('note.add'),
     conversationId: id('The conversation'),
