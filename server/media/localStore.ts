@@ -1,0 +1,68 @@
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from './types';
+
+/** Keys are hashes with an optional variant: nothing that could climb out of the folder. */
+const KEY = /^[0-9a-f]{64}(?:\.(?:preview|thumbnail))?$/u;
+
+function checked(key: string): string {
+  if (!KEY.test(key)) throw new Error(`Not a media key: ${JSON.stringify(key)}`);
+  return key;
+}
+
+/**
+ * The media store in a local folder (the default): `<root>/ab/<key>`, where
+ * `ab` is the key's first two characters, so no folder grows huge. A file is
+ * copied to a temporary name beside its place and renamed, so a reader never
+ * sees half a file.
+ */
+export class LocalBlobStore implements BlobStore {
+  readonly kind = 'local';
+
+  constructor(private readonly root: string) {}
+
+  private pathOf(key: string): string {
+    const safe = checked(key);
+    return join(this.root, safe.slice(0, 2), safe);
+  }
+
+  async putFile(key: string, path: string): Promise<void> {
+    const target = this.pathOf(key);
+    if (await this.has(key)) return;
+    await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
+    const partial = `${target}.${process.pid}.${Date.now()}.part`;
+    try {
+      await copyFile(path, partial);
+      await rename(partial, target);
+    } finally {
+      await rm(partial, { force: true });
+    }
+  }
+
+  async get(key: string): Promise<{ body: Readable; size: number } | null> {
+    const path = this.pathOf(key);
+    try {
+      const { size } = await stat(path);
+      return { body: createReadStream(path), size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async has(key: string): Promise<boolean> {
+    try {
+      await stat(this.pathOf(key));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}
