@@ -57,6 +57,16 @@ describe('the Twilio carrier on its own', () => {
   });
   afterAll(() => standIn.close());
 
+  test('pictures go only to US and Canadian numbers: not to other +1 countries, nor abroad', () => {
+    const twilio = carrier();
+    expect(twilio.mediaLimits).toEqual({ maxCount: 10, maxTotalBytes: 5 * 1024 * 1024 });
+    expect(twilio.mediaRefusal('+12015550199')).toBeNull();
+    expect(twilio.mediaRefusal('+14165550123')).toBeNull();
+    for (const abroad of ['+18765550123', '+447700900123', '+33612345678']) {
+      expect(twilio.mediaRefusal(abroad)).toContain('only to US and Canadian numbers');
+    }
+  });
+
   test('a send is form-encoded with the callback address; 201 gives the sid', async () => {
     const result = await carrier().send(text);
     const sent = standIn.sent.at(-1);

@@ -1,4 +1,5 @@
 import type { Carrier, DeliveryStatus, OutboundText, SendResult, StatusUpdate } from './types';
+import { parsePhone } from '../../shared/phone';
 import { TWILIO_MEDIA_LIMITS } from '../../shared/protocol/media';
 
 export interface TwilioOptions {
@@ -99,11 +100,21 @@ export class TwilioCarrier implements Carrier {
     this.publicUrl = options.publicUrl.replace(/\/+$/u, '');
   }
 
-  /** Twilio sends MMS to US and Canadian numbers only; elsewhere it would turn them into links. */
+  /**
+   * Twilio sends MMS to US and Canadian mobile numbers only (elsewhere,
+   * +1 Caribbean numbers included, it would turn them into links), and a
+   * landline takes no pictures.
+   */
   mediaRefusal(to: string): string | null {
-    return to.startsWith('+1')
-      ? null
-      : 'Twilio sends pictures and files only to US and Canadian numbers; send this one as a text without attachments.';
+    const phone = parsePhone(to, 'US');
+    const country = phone.ok && phone.value.kind === 'number' ? phone.value.country : undefined;
+    if (country !== 'US' && country !== 'CA') {
+      return 'Twilio sends pictures and files only to US and Canadian numbers; send this one as a text without attachments.';
+    }
+    if (phone.ok && phone.value.kind === 'number' && phone.value.lineType === 'fixed-line') {
+      return 'This number is a landline, which cannot receive pictures or files.';
+    }
+    return null;
   }
 
   onStatus(_listener: (update: StatusUpdate) => void): void {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from './types';
 
@@ -10,6 +10,16 @@ const KEY = /^[0-9a-f]{64}(?:\.(?:preview|thumbnail))?$/u;
 function checked(key: string): string {
   if (!KEY.test(key)) throw new Error(`Not a media key: ${JSON.stringify(key)}`);
   return key;
+}
+
+/** The size of the file at `path`; null when there is none. */
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 /**
@@ -30,8 +40,8 @@ export class LocalBlobStore implements BlobStore {
 
   async putFile(key: string, path: string): Promise<void> {
     const target = this.pathOf(key);
-    if (await this.has(key)) return;
-    await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
+    if ((await sizeOf(target)) !== null) return;
+    await mkdir(dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.${Date.now()}.part`;
     try {
       await copyFile(path, partial);
@@ -43,23 +53,12 @@ export class LocalBlobStore implements BlobStore {
 
   async get(key: string): Promise<{ body: Readable; size: number } | null> {
     const path = this.pathOf(key);
-    try {
-      const { size } = await stat(path);
-      return { body: createReadStream(path), size };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const size = await sizeOf(path);
+    return size === null ? null : { body: createReadStream(path), size };
   }
 
   async has(key: string): Promise<boolean> {
-    try {
-      await stat(this.pathOf(key));
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
+    return (await sizeOf(this.pathOf(key))) !== null;
   }
 
   async delete(key: string): Promise<void> {
