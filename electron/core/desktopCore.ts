@@ -420,6 +420,9 @@ export class DesktopCore {
       ...base,
       ...createCampaignHandlers(() => this.#connected().cache),
       ...createManageHandlers({ connected: () => this.#connected() }),
+      'media.stage': () =>
+        Promise.reject(new Refusal('invalid-input', 'Attaching files is not ready yet.')),
+      'media.unstage': () => Promise.resolve(null),
       'consent.explain': async (input) => {
         // How the account's own triggers read the text, once they are known.
         const triggers = (await this.#connection?.cache.account())?.triggers ?? [];

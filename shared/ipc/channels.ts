@@ -38,6 +38,8 @@ export const IPC_METHODS = [
   'admin.revokeApiKey',
   'admin.sessions',
   'admin.endSessions',
+  'media.stage',
+  'media.unstage',
 ] as const;
 
 export type IpcMethod = (typeof IPC_METHODS)[number];

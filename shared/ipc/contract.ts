@@ -7,6 +7,7 @@ import type { Result } from '../result';
 import { CampaignPreviewSchema, CampaignRecipientPageSchema } from './campaignViews';
 import type { IpcEvent, IpcMethod } from './channels';
 import { manageContract } from './manage';
+import { mediaContract } from './media';
 import {
   AccountViewSchema,
   CONVERSATION_FILTERS,
@@ -143,6 +144,7 @@ export const ipcContract = {
     output: CampaignPreviewSchema,
   },
   ...manageContract,
+  ...mediaContract,
 } as const satisfies Record<IpcMethod, { input: z.ZodType; output: z.ZodType }>;
 
 /** The payload of each event main pushes. */

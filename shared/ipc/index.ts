@@ -22,3 +22,4 @@ export { buildApi, type Invoke, type Listen } from './api';
 export * from './views';
 export * from './campaignViews';
 export * from './manage';
+export * from './media';
