@@ -30,6 +30,7 @@ test('window.textdesk has one named function per contract method, each on its ow
       'contacts',
       'inbox',
       'lists',
+      'media',
       'on',
       'presence',
       'reports',
