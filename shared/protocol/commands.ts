@@ -494,9 +494,18 @@ const contact = z.object({ contact: ContactSchema });
 const conversation = z.object({ conversation: ConversationSchema });
 const message = z.object({ message: MessageSchema });
 
+/** A picture the server re-encoded smaller so the message fits its carrier's limit. */
+export const ShrunkMediaSchema = z.object({
+  mediaId: z.string(),
+  fromBytes: z.number().int().nonnegative(),
+  toBytes: z.number().int().nonnegative(),
+});
+export type ShrunkMedia = z.infer<typeof ShrunkMediaSchema>;
+
 /** What each command answers with when it succeeds. */
 export const CommandValueSchemas = {
-  'message.send': message,
+  /** `shrunk`: pictures made smaller to fit the carrier's limit; tell the agent. */
+  'message.send': message.extend({ shrunk: z.array(ShrunkMediaSchema).default([]) }),
   'note.add': message,
   'message.reviewOptOut': message,
   'contact.update': contact,

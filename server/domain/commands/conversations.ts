@@ -168,7 +168,7 @@ export const messageSend: Handler<'message.send'> = async (scope, command) => {
   await updateConversation(scope, conversation.id, { last_activity_at: scope.at });
   // A scheduled text is the scheduler's to send, when due and outside quiet hours.
   if (!scheduled) scope.queued.push(message.id);
-  return ok({ message: messageSnapshot(message) });
+  return ok({ message: messageSnapshot(message), shrunk: [] });
 };
 
 /** An internal note: seen by the team, never sent. */
