@@ -81,6 +81,40 @@ export const SETTINGS = [
     'https://api.twilio.com',
     'Where the Twilio REST API is; change it only for a test stand-in.',
   ],
+  [
+    'MEDIA_STORE',
+    'local',
+    'Where pictures and files are kept: local (the MEDIA_DIR folder) or s3 (an S3-compatible bucket: AWS S3, Cloudflare R2, MinIO).',
+  ],
+  [
+    'MEDIA_DIR',
+    './data/media',
+    'With MEDIA_STORE=local: the folder for pictures and files. Servers sharing one database must share this folder.',
+  ],
+  [
+    'MEDIA_SECRET',
+    '',
+    'At least 32 characters; signs the short-lived addresses pictures are fetched by. Required with MEDIA_STORE=s3 or several servers; otherwise made once and kept in MEDIA_DIR.',
+  ],
+  ['S3_BUCKET', '', 'With MEDIA_STORE=s3: the bucket name.'],
+  ['S3_REGION', 'us-east-1', 'With MEDIA_STORE=s3: the region (auto for Cloudflare R2).'],
+  [
+    'S3_ENDPOINT',
+    '',
+    'With MEDIA_STORE=s3: the endpoint for services other than AWS (https://<account>.r2.cloudflarestorage.com, http://minio:9000).',
+  ],
+  [
+    'S3_ACCESS_KEY_ID',
+    '',
+    'With MEDIA_STORE=s3: the access key; unset uses the AWS default chain.',
+  ],
+  ['S3_SECRET_ACCESS_KEY', '', 'With MEDIA_STORE=s3: the secret key.'],
+  [
+    'S3_FORCE_PATH_STYLE',
+    'false',
+    'true for MinIO and other stores that want bucket names in the path rather than the host.',
+  ],
+  ['S3_PREFIX', '', 'With MEDIA_STORE=s3: a prefix for every object name, such as textdesk/.'],
 ] as const;
 
 const schema = z.object({
@@ -167,6 +201,22 @@ const schema = z.object({
   TWILIO_API_BASE: z
     .url('TWILIO_API_BASE must be a full URL such as https://api.twilio.com.')
     .default('https://api.twilio.com'),
+  MEDIA_STORE: z.enum(['local', 's3'], 'MEDIA_STORE must be local or s3.').default('local'),
+  MEDIA_DIR: z.string().min(1).default('./data/media'),
+  MEDIA_SECRET: z
+    .string()
+    .min(32, 'MEDIA_SECRET must be at least 32 characters: it signs media addresses.')
+    .optional(),
+  S3_BUCKET: z.string().min(3, 'S3_BUCKET must be a bucket name.').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: z.url('S3_ENDPOINT must be a full URL such as http://minio:9000.').optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false', '1', '0'], 'S3_FORCE_PATH_STYLE must be true or false.')
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+  S3_PREFIX: z.string().default(''),
 });
 
 export type ServerConfig = z.output<typeof schema>;
@@ -204,6 +254,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     throw new Error(
       'Configuration problem:\n  - Set TEXTDESK_ADMIN_EMAIL and TEXTDESK_ADMIN_PASSWORD together, or neither.',
     );
+  }
+  if (config.MEDIA_STORE === 's3') {
+    const missing = [
+      ...(config.S3_BUCKET === undefined
+        ? ['Set S3_BUCKET to the bucket pictures and files go in.']
+        : []),
+      ...(config.MEDIA_SECRET === undefined
+        ? [
+            'Set MEDIA_SECRET (32 characters or more, the same on every server): it signs media addresses.',
+          ]
+        : []),
+      ...((config.S3_ACCESS_KEY_ID === undefined) !== (config.S3_SECRET_ACCESS_KEY === undefined)
+        ? ['Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together, or neither.']
+        : []),
+    ];
+    if (missing.length > 0) {
+      throw new Error(
+        `Configuration problem (MEDIA_STORE=s3):\n${missing.map((line) => `  - ${line}`).join('\n')}`,
+      );
+    }
   }
   if (config.CARRIER === 'twilio') {
     const missing = twilioProblems(config);

@@ -33,6 +33,7 @@ export interface MediaError {
     | 'forbidden-host'
     | 'not-found'
     | 'too-many'
+    | 'unsupported'
     | 'invalid-input';
   /** A sentence a person understands. */
   readonly message: string;
@@ -53,6 +54,8 @@ export interface IncomingFile {
 
 /** A stored file shrunk to fit a carrier's limit: the agent is told. */
 export interface Shrunk {
+  /** The new, smaller file's id (it replaces the original in the message). */
+  readonly mediaId: string;
   readonly fromBytes: number;
   readonly toBytes: number;
 }

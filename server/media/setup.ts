@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { ServerConfig } from '../config';
+import type { Database } from '../db/schema';
+import { LocalBlobStore } from './localStore';
+import { createMediaService } from './service';
+import type { BlobStore, MediaService } from './types';
+
+/**
+ * The secret media addresses are signed with: MEDIA_SECRET, or one made on
+ * first start and kept beside the files (readable by this user only).
+ */
+function mediaSecret(config: ServerConfig, folder: string): Buffer {
+  if (config.MEDIA_SECRET !== undefined) return Buffer.from(config.MEDIA_SECRET, 'utf8');
+  const file = join(folder, 'signing.key');
+  try {
+    const kept = readFileSync(file);
+    if (kept.length >= 32) return kept;
+  } catch {
+    // Not made yet.
+  }
+  const secret = randomBytes(32);
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function blobStore(config: ServerConfig, folder: string): BlobStore {
+  if (config.MEDIA_STORE === 'local') return new LocalBlobStore(join(folder, 'files'));
+  throw new Error('MEDIA_STORE=s3 is not available in this build.');
+}
+
+/** The media service the configuration asks for. */
+export function openMedia(
+  config: ServerConfig,
+  db: Kysely<Database>,
+  publicUrl: () => string,
+): MediaService {
+  const folder = resolve(config.MEDIA_DIR);
+  mkdirSync(folder, { recursive: true });
+  return createMediaService({
+    db,
+    store: blobStore(config, folder),
+    secret: mediaSecret(config, folder),
+    publicUrl,
+    // Beside the files when local, so a finished file is moved rather than copied across disks.
+    tempDir:
+      config.MEDIA_STORE === 'local' ? join(folder, 'incoming') : join(tmpdir(), 'textdesk-media'),
+  });
+}
