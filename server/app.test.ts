@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from './app';
 import { loadConfig } from './config';
-import { DIALECTS, freshStorage } from './testing/storage';
+import { DIALECTS, freshStorage, testMediaDir } from './testing/storage';
 
 const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
 
@@ -18,6 +18,7 @@ describe.each(DIALECTS)('the HTTP server on %s', (dialect) => {
       loadConfig({
         PORT: '0',
         DATABASE_URL: url,
+        MEDIA_DIR: testMediaDir(),
         TEXTDESK_ADMIN_EMAIL: ADMIN.email,
         TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
         TEXTDESK_BUSINESS_NAME: 'Acme Dental',

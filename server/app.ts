@@ -17,6 +17,7 @@ import { WebhookSender } from './domain/webhooks';
 import { buildHttpServer } from './http/server';
 import type { TwilioWebhookOptions } from './http/twilio';
 import { createLogger } from './logging';
+import { openMedia } from './media/setup';
 import { createMetrics } from './metrics';
 import { attachSync } from './sync/socket';
 
@@ -120,6 +121,8 @@ export async function startServer(
   const listeners = new Set<(accountId: string, changes: readonly Change[]) => void>();
   // Without PUBLIC_URL, links point at the address the server listens on (known once listening).
   const listening: { url?: string } = {};
+  const publicUrl = (): string => config.PUBLIC_URL ?? listening.url ?? '';
+  const media = openMedia(config, storage.db, publicUrl);
   const context: ServerContext = {
     db: storage.db,
     carrier,
@@ -135,6 +138,7 @@ export async function startServer(
     cutSessions: (cut) => {
       sockets.cut(cut);
     },
+    media,
   };
   const logError = (error: unknown): void => {
     logger.error({ err: error }, 'background work failed');
@@ -227,6 +231,18 @@ export async function startServer(
     campaigns.kick();
   }, 60_000);
   recovery.unref();
+  // Retention and clean-up of pictures and files: at start, then every hour.
+  const sweepMedia = (): void => {
+    media
+      .sweep(context.now())
+      .then((swept) => {
+        for (const { accountId, changes } of swept.changes) context.publish(accountId, changes);
+      })
+      .catch(logError);
+  };
+  sweepMedia();
+  const mediaSweep = setInterval(sweepMedia, 60 * 60_000);
+  mediaSweep.unref();
   return {
     url,
     port,
@@ -242,6 +258,7 @@ export async function startServer(
     campaigns,
     close: async () => {
       clearInterval(recovery);
+      clearInterval(mediaSweep);
       await campaigns.close();
       await scheduler.close();
       await webhooks.close();

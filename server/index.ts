@@ -68,6 +68,7 @@ export async function startSoloServer(options: SoloOptions): Promise<SoloServer>
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_URL: `sqlite:${join(options.dataDir, 'textdesk.sqlite')}`,
+      MEDIA_DIR: join(options.dataDir, 'media'),
       TEXTDESK_ADMIN_EMAIL: owner.email,
       TEXTDESK_ADMIN_PASSWORD: owner.password,
       TEXTDESK_BUSINESS_NAME: options.businessName ?? 'My business',

@@ -11,7 +11,7 @@ import { describeCreation } from '../../shared/consent';
 import { startServer, type RunningServer } from '../app';
 import { loadConfig } from '../config';
 import { ADMIN, restCall, startTestApp, type RestAnswer, type TestApp } from '../testing/app';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import { DIALECTS, freshStorage, testMediaDir } from '../testing/storage';
 
 type Answer = RestAnswer;
 interface Key {
@@ -256,6 +256,7 @@ describe('the request log of a key’s request', () => {
       loadConfig({
         PORT: '0',
         DATABASE_URL: storage.url,
+        MEDIA_DIR: testMediaDir(),
         TEXTDESK_ADMIN_EMAIL: ADMIN.email,
         TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'info',

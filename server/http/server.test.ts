@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../app';
 import { loadConfig } from '../config';
-import { freshStorage } from '../testing/storage';
+import { freshStorage, testMediaDir } from '../testing/storage';
 
 const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
 const CRM = 'https://crm.acme.test';
@@ -49,6 +49,7 @@ function serverWith(settings: Readonly<Record<string, string>> = {}) {
       loadConfig({
         PORT: '0',
         DATABASE_URL: storage.url,
+        MEDIA_DIR: testMediaDir(),
         TEXTDESK_ADMIN_EMAIL: ADMIN.email,
         TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'info',

@@ -21,6 +21,7 @@ import { contactsArea } from './contacts';
 import { HttpError, httpErrorOf, INTERNAL, NOT_FOUND, sendError } from './errors';
 import { healthArea } from './health';
 import { BODY_LIMITS } from './limits';
+import { mediaArea } from './media';
 import { messagesArea } from './messages';
 import { registerOpenApi } from './openapi';
 import { optOutArea } from './optOut';
@@ -186,6 +187,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<HttpApp> {
   await app.register(authArea, { context });
   await app.register(accessArea, { context });
   await app.register(contactsArea, { context });
+  await app.register(mediaArea, { context });
   await app.register(messagesArea, { context });
   await app.register(commandsArea, { context });
   await app.register(usersArea, { context });

@@ -19,6 +19,7 @@ import {
   ensureBlob,
   insertMedia,
   keyOf,
+  mediaSnapshot,
   plainType,
   selectMedia,
   type StoredFile,
@@ -130,6 +131,14 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
         );
       }),
 
+    async find(accountId: string, mediaId: string): Promise<MediaSnapshot | null> {
+      const row = await selectMedia(db)
+        .where('media.id', '=', mediaId)
+        .where('media.account_id', '=', accountId)
+        .executeTakeFirst();
+      return row === undefined ? null : mediaSnapshot(row);
+    },
+
     forSending: (
       accountId: string,
       ids: readonly string[],
@@ -169,7 +178,7 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
     ): Promise<MediaDownload | null> {
       if (!isValidSignature(secret, mediaId, variant, query, at)) return null;
       const row = await selectMedia(db).where('media.id', '=', mediaId).executeTakeFirst();
-      if (row === undefined || row.expired_at !== null) return null;
+      if (row?.expired_at !== null) return null;
       if (variant !== 'original' && row.preview_type === null) return null;
       const found = await store.get(keyOf[variant](row.sha256));
       if (found === null) return null;

@@ -90,6 +90,8 @@ export interface MediaService {
    * records it for the account. The same bytes are kept once.
    */
   ingest(file: IncomingFile): Promise<Result<MediaSnapshot, MediaError>>;
+  /** The account's media record with this id; null when there is none (or it is another account's). */
+  find(accountId: string, mediaId: string): Promise<MediaSnapshot | null>;
   /**
    * The account's media with these ids, in this order, for a message to
    * carry; an unknown id, another account's or an expired one is refused.

@@ -2,7 +2,7 @@ import { createAccount, createUser } from '../accounts/accounts';
 import { startServer, type RunningServer } from '../app';
 import { loadConfig } from '../config';
 import type { DialectName } from '../db/connect';
-import { freshStorage } from './storage';
+import { freshStorage, testMediaDir } from './storage';
 
 /** The first admin of every test server. */
 export const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
@@ -38,6 +38,7 @@ export async function startTestApp(
     loadConfig({
       PORT: '0',
       DATABASE_URL: storage.url,
+      MEDIA_DIR: testMediaDir(),
       TEXTDESK_ADMIN_EMAIL: ADMIN.email,
       TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
       // Quiet unless a test asks for lines (it may also pass its own logDestination).

@@ -6,6 +6,9 @@
  * runner itself ends) leaves no orphan behind, even when a test fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's folder: where `server/main.ts` is found from. */
@@ -136,6 +139,9 @@ export function startProcess(options: {
   });
 }
 
+let mediaDir: string | null = null;
+const processMediaDir = (): string => (mediaDir ??= mkdtempSync(join(tmpdir(), 'textdesk-media-')));
+
 /**
  * The real server, `server/main.ts` as `npm run server` runs it, with the
  * given settings (PORT=0 and HOST=127.0.0.1 unless told otherwise).
@@ -148,7 +154,8 @@ export async function startServerProcess(
   // command would start a second one that a kill of the first leaves behind.
   const started = await startProcess({
     args: ['--import', 'tsx', 'server/main.ts'],
-    env: { PORT: '0', HOST: '127.0.0.1', ...env },
+    // Servers of one test share their pictures' folder, as servers sharing a database must.
+    env: { PORT: '0', HOST: '127.0.0.1', MEDIA_DIR: processMediaDir(), ...env },
     ready: /^listening on (http:\/\/\S+)$/u,
   });
   const url = started.ready[1];

@@ -68,3 +68,8 @@ export async function freshStorage(
     },
   };
 }
+
+/** A fresh folder for a test server's pictures and files (MEDIA_DIR), in the system's temp folder. */
+export function testMediaDir(): string {
+  return mkdtempSync(join(tmpdir(), 'textdesk-media-'));
+}
