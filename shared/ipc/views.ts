@@ -45,7 +45,16 @@ export const ConversationRowSchema = z.object({
   /** The newest message that is not a quarantined text; null in an empty conversation. */
   lastMessage: z
     .object({
+      /**
+       * The message's words; for a text with files and no words, what it
+       * carries ("📷 Photo", describeMedia), so a preview line is never empty.
+       */
       body: z.string(),
+      /**
+       * What the message carries ("📷 Photo", "📎 2 attachments"), when it
+       * carries files; absent for a plain text. Show it before a caption.
+       */
+      mediaLabel: z.string().optional(),
       direction: MessageSchema.shape.direction,
       status: MessageSchema.shape.status,
       at: z.string(),

@@ -7,8 +7,8 @@ import type {
 import { CampaignStore } from './campaigns';
 import type { Database } from './migrations';
 import { IndexWrites } from './indexWrites';
-import { type ContactRecord, flag, type MessageRecord } from './rows';
-import { contactSearchText } from './searchText';
+import { type ContactRecord, flag, mediaJson, type MessageRecord, parseMedia } from './rows';
+import { contactSearchText, messageSearchText } from './searchText';
 import { timeKeys } from './timeKey';
 
 interface ConversationParams {
@@ -95,16 +95,17 @@ function prepare(db: Database) {
        FROM contacts k WHERE conversations.id = ? AND k.id = conversations.contact_id`,
     ),
 
-    messageHead: db.prepare<[string], { rk: number; body: string; conversation_id: string }>(
-      'SELECT rk, body, conversation_id FROM messages WHERE id = ?',
-    ),
+    messageHead: db.prepare<
+      [string],
+      { rk: number; body: string; media: string; conversation_id: string }
+    >('SELECT rk, body, media, conversation_id FROM messages WHERE id = ?'),
     insertMessage: db.prepare<[MessageParams]>(
       `INSERT INTO messages (rk, id, conversation_id, direction, body, author_id, status,
          error_code, error_message, possible_opt_out, trigger_id, in_reply_to, send_at,
-         created_at, updated_at)
+         media, created_at, updated_at)
        VALUES (@rk, @id, @conversation_id, @direction, @body, @author_id, @status, @error_code,
-         @error_message, @possible_opt_out, @trigger_id, @in_reply_to, @send_at, @created_at,
-         @updated_at)`,
+         @error_message, @possible_opt_out, @trigger_id, @in_reply_to, @send_at, @media,
+         @created_at, @updated_at)`,
     ),
     // The key stays: it was made from createdAt, which a message keeps.
     updateMessage: db.prepare<[MessageParams]>(
@@ -112,7 +113,7 @@ function prepare(db: Database) {
          body = @body, author_id = @author_id, status = @status, error_code = @error_code,
          error_message = @error_message, possible_opt_out = @possible_opt_out,
          trigger_id = @trigger_id, in_reply_to = @in_reply_to, send_at = @send_at,
-         created_at = @created_at, updated_at = @updated_at
+         media = @media, created_at = @created_at, updated_at = @updated_at
        WHERE rk = @rk`,
     ),
     indexMessage: db.prepare<[number, string]>(
@@ -163,8 +164,8 @@ function prepare(db: Database) {
      */
     refreshConversation: db.prepare<[string | null, string]>(
       `UPDATE conversations SET
-         (last_message_id, last_body, last_direction, last_status, last_at) = (
-           SELECT id, body, direction, status, created_at FROM messages
+         (last_message_id, last_body, last_direction, last_status, last_at, last_media) = (
+           SELECT id, body, direction, status, created_at, nullif(media, '[]') FROM messages
            WHERE conversation_id = conversations.id AND status != 'quarantined'
            ORDER BY created_at DESC, id DESC LIMIT 1),
          unread = (
@@ -406,15 +407,22 @@ export class ChangeWriter {
       trigger_id: message.triggerId,
       in_reply_to: message.inReplyTo,
       send_at: message.sendAt,
+      media: mediaJson(message.media),
       created_at: message.createdAt,
       updated_at: message.updatedAt,
     };
+    // Indexed with its files' names, so a search for "invoice" finds invoice.pdf.
+    const text = messageSearchText(message.body, message.media);
     if (before === undefined) {
       s.insertMessage.run(params);
-      touched.messageIndex.change(rk, null, message.body);
+      touched.messageIndex.change(rk, null, text);
     } else {
       s.updateMessage.run(params);
-      touched.messageIndex.change(rk, before.body, message.body);
+      touched.messageIndex.change(
+        rk,
+        messageSearchText(before.body, parseMedia(before.media)),
+        text,
+      );
       if (before.conversation_id !== message.conversationId) {
         touched.conversations.add(before.conversation_id);
       }

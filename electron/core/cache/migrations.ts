@@ -1,4 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
+import { addMessageMedia } from './mediaMigration';
 import { contactSearchText } from './searchText';
 import { timeKeys } from './timeKey';
 
@@ -402,6 +403,7 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE account_profile ADD COLUMN quiet_hours TEXT;`);
     },
   },
+  { version: 8, name: 'media', up: addMessageMedia },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

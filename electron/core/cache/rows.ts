@@ -1,4 +1,5 @@
 import type { ConversationRow } from '../../../shared/ipc/views';
+import { describeMedia, type MediaSnapshot } from '../../../shared/protocol/media';
 import type {
   ConsentEntrySnapshot,
   ContactSnapshot,
@@ -61,12 +62,20 @@ export interface MessageRecord {
   readonly trigger_id: string | null;
   readonly in_reply_to: string | null;
   readonly send_at: string | null;
+  /** The message's media records, JSON; '[]' for a plain text. */
+  readonly media: string;
   readonly created_at: string;
   readonly updated_at: string;
 }
 
 export const MESSAGE_COLUMNS =
-  'id, conversation_id, direction, body, author_id, status, error_code, error_message, possible_opt_out, trigger_id, in_reply_to, send_at, created_at, updated_at';
+  'id, conversation_id, direction, body, author_id, status, error_code, error_message, possible_opt_out, trigger_id, in_reply_to, send_at, media, created_at, updated_at';
+
+/** A message's media as stored: '[]' for none. */
+export const mediaJson = (media: readonly MediaSnapshot[]): string => JSON.stringify(media);
+
+export const parseMedia = (text: string | null): MediaSnapshot[] =>
+  text === null || text === '[]' ? [] : (parseJson(text) as MediaSnapshot[]);
 
 export function messageSnapshot(row: MessageRecord): MessageSnapshot {
   return {
@@ -82,7 +91,7 @@ export function messageSnapshot(row: MessageRecord): MessageSnapshot {
     triggerId: row.trigger_id,
     inReplyTo: row.in_reply_to,
     sendAt: row.send_at,
-    media: [],
+    media: parseMedia(row.media),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -101,13 +110,15 @@ export interface ConversationRecord {
   readonly last_direction: string | null;
   readonly last_status: string | null;
   readonly last_at: string | null;
+  /** The newest shown message's media JSON; null when it has none. */
+  readonly last_media: string | null;
   readonly unread: number;
   readonly opted_in: number;
   readonly blocked: number;
 }
 
 export const CONVERSATION_COLUMNS =
-  'id, contact_id, name, phone, status, assignee_id, last_activity_at, last_message_id, last_body, last_direction, last_status, last_at, unread, opted_in, blocked';
+  'id, contact_id, name, phone, status, assignee_id, last_activity_at, last_message_id, last_body, last_direction, last_status, last_at, last_media, unread, opted_in, blocked';
 
 export function conversationRow(row: ConversationRecord): ConversationRow {
   return {
@@ -118,18 +129,23 @@ export function conversationRow(row: ConversationRecord): ConversationRow {
     status: row.status as ConversationRow['status'],
     assigneeId: row.assignee_id,
     lastActivityAt: row.last_activity_at,
-    lastMessage:
-      row.last_message_id === null
-        ? null
-        : {
-            body: row.last_body ?? '',
-            direction: row.last_direction as MessageSnapshot['direction'],
-            status: row.last_status as MessageSnapshot['status'],
-            at: row.last_at ?? row.last_activity_at,
-          },
+    lastMessage: row.last_message_id === null ? null : lastMessage(row),
     unread: row.unread,
     optedIn: row.opted_in === 1,
     blocked: row.blocked === 1,
+  };
+}
+
+function lastMessage(row: ConversationRecord): NonNullable<ConversationRow['lastMessage']> {
+  const body = row.last_body ?? '';
+  const label = describeMedia(parseMedia(row.last_media));
+  return {
+    // A text of files only still reads as something in the list: "📷 Photo".
+    body: body.trim() === '' && label !== '' ? label : body,
+    ...(label !== '' && { mediaLabel: label }),
+    direction: row.last_direction as MessageSnapshot['direction'],
+    status: row.last_status as MessageSnapshot['status'],
+    at: row.last_at ?? row.last_activity_at,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SearchHit } from '../../../shared/ipc/views';
 import type { Role } from './meta';
 import type { Database } from './migrations';
+import { parseMedia } from './rows';
 import {
   ftsDigits,
   ftsWords,
@@ -17,6 +18,7 @@ interface MessageHitRecord {
   readonly id: string;
   readonly conversation_id: string;
   readonly body: string;
+  readonly media: string;
   readonly created_at: string;
   readonly contact_id: string;
   readonly name: string;
@@ -48,7 +50,7 @@ const CONTACT_CANDIDATES = 1000;
  * limit, without sorting every match of a common word.
  */
 const MESSAGES = (visible: string) => `
-  SELECT m.id, m.conversation_id, m.body, m.created_at, c.contact_id, c.name, c.phone
+  SELECT m.id, m.conversation_id, m.body, m.media, m.created_at, c.contact_id, c.name, c.phone
   FROM messages_search s
   JOIN messages m ON m.rk = s.rowid
   JOIN conversations c ON c.id = m.conversation_id
@@ -100,7 +102,7 @@ export class Search {
           messageId: row.id,
           name: row.name,
           phone: row.phone,
-          ...snippet(row.body, highlightWords(row.body, query.words, 'messages')),
+          ...messageSnippet(row, query.words),
           at: row.created_at,
         });
       }
@@ -135,6 +137,29 @@ export class Search {
 
 const newestFirst = (a: { readonly at: string }, b: { readonly at: string }) =>
   a.at < b.at ? 1 : a.at > b.at ? -1 : 0;
+
+/**
+ * The words around the match; when only a file's name matched, that name
+ * ("📎 invoice_march.pdf"), with what matched in it marked.
+ */
+function messageSnippet(
+  row: { readonly body: string; readonly media: string },
+  words: readonly string[],
+): { snippet: string; highlights: [number, number][] } {
+  const inBody = highlightWords(row.body, words, 'messages');
+  if (inBody.length > 0 || row.media === '[]') return snippet(row.body, inBody);
+  for (const { filename } of parseMedia(row.media)) {
+    if (filename === null) continue;
+    const inName = highlightWords(filename, words, 'messages');
+    if (inName.length === 0) continue;
+    const lead = '📎 ';
+    return snippet(
+      `${lead}${filename}`,
+      inName.map(([start, end]): Range => [start + lead.length, end + lead.length]),
+    );
+  }
+  return snippet(row.body, inBody);
+}
 
 /** "Name · number" (or the number alone), with the matched words or digits marked. */
 function contactSnippet(

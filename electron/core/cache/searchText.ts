@@ -199,3 +199,15 @@ export function snippet(
     highlights,
   };
 }
+
+/**
+ * A message's text in the search index: its words, then the names of the
+ * files it carries ("invoice_march.pdf" is found by "invoice"), one per line.
+ */
+export function messageSearchText(
+  body: string,
+  media: readonly { readonly filename: string | null }[],
+): string {
+  const names = media.flatMap((item) => (item.filename === null ? [] : [item.filename]));
+  return names.length === 0 ? body : [body, ...names].join('\n');
+}
