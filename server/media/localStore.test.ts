@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterEach, expect, test } from 'vitest';
+import { blobStoreContract } from './blobStore.contract';
 import { LocalBlobStore } from './localStore';
 
 const folders: string[] = [];
@@ -20,6 +21,14 @@ async function folder(): Promise<string> {
 }
 
 const sha = (value: string) => createHash('sha256').update(value).digest('hex');
+
+blobStoreContract('local folder', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'textdesk-media-'));
+  return {
+    store: new LocalBlobStore(join(root, 'media')),
+    close: () => rm(root, { recursive: true, force: true }),
+  };
+});
 
 test('a file is kept once under its hash, read back as a stream, and removed', async () => {
   const root = await folder();

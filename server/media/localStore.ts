@@ -2,15 +2,8 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { checkedKey } from './keys';
 import type { BlobStore } from './types';
-
-/** Keys are hashes with an optional variant: nothing that could climb out of the folder. */
-const KEY = /^[0-9a-f]{64}(?:\.(?:preview|thumbnail))?$/u;
-
-function checked(key: string): string {
-  if (!KEY.test(key)) throw new Error(`Not a media key: ${JSON.stringify(key)}`);
-  return key;
-}
 
 /** The size of the file at `path`; null when there is none. */
 async function sizeOf(path: string): Promise<number | null> {
@@ -34,7 +27,7 @@ export class LocalBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
 
   private pathOf(key: string): string {
-    const safe = checked(key);
+    const safe = checkedKey(key);
     return join(this.root, safe.slice(0, 2), safe);
   }
 

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { ServerConfig } from '../config';
 import type { Database } from '../db/schema';
 import { LocalBlobStore } from './localStore';
+import { S3BlobStore } from './s3Store';
 import { createMediaService } from './service';
 import type { BlobStore, MediaService } from './types';
 
@@ -29,7 +30,21 @@ function mediaSecret(config: ServerConfig, folder: string): Buffer {
 
 function blobStore(config: ServerConfig, folder: string): BlobStore {
   if (config.MEDIA_STORE === 'local') return new LocalBlobStore(join(folder, 'files'));
-  throw new Error('MEDIA_STORE=s3 is not available in this build.');
+  if (config.S3_BUCKET === undefined) throw new Error('Set S3_BUCKET with MEDIA_STORE=s3.');
+  return new S3BlobStore({
+    bucket: config.S3_BUCKET,
+    prefix: config.S3_PREFIX,
+    region: config.S3_REGION,
+    endpoint: config.S3_ENDPOINT,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    credentials:
+      config.S3_ACCESS_KEY_ID === undefined || config.S3_SECRET_ACCESS_KEY === undefined
+        ? undefined
+        : {
+            accessKeyId: config.S3_ACCESS_KEY_ID,
+            secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+          },
+  });
 }
 
 /** The media service the configuration asks for. */
