@@ -1,9 +1,18 @@
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_QUIET_HOURS, type QuietHours } from '../../../shared/consent';
 import type { MessageView } from '../../../shared/ipc';
+import type { MediaSnapshot } from '../../../shared/protocol/media';
 import { fullTime, messageTime } from '../format';
+import { billedAs } from '../media/billing';
 import { scheduledQuietNote } from '../quietHours';
 import { useStore } from '../store';
+import { MediaViewer, type ViewerPicture } from './media/MediaViewer';
+import { MessageMedia } from './media/MessageMedia';
+import { isViewable } from './media/pictures';
+
+/** Messages from before media records, or from a cache not yet filled, carry none. */
+const mediaOf = (message: MessageView): readonly MediaSnapshot[] =>
+  (message as Partial<MessageView>).media ?? [];
 
 /** What happened to a text that went (or was meant to go) out; `hours` is the account's sending window. */
 function deliveryText(
@@ -46,8 +55,10 @@ const Message = memo(function Message(props: {
   readonly author: string | null;
   readonly hours: QuietHours;
   readonly onReview: (message: MessageView, optOut: boolean) => void;
+  readonly onOpenPicture: (media: MediaSnapshot) => void;
 }) {
   const { message } = props;
+  const media = mediaOf(message);
   if (message.direction === 'system') {
     return (
       <li className="message-system" data-message-id={message.id}>
@@ -57,6 +68,10 @@ const Message = memo(function Message(props: {
     );
   }
   const delivery = message.direction === 'outbound' ? deliveryText(message, props.hours) : null;
+  const billed =
+    message.direction === 'outbound' && message.local === null
+      ? billedAs(message.body, media.length)
+      : null;
   const by =
     message.direction === 'note'
       ? `Internal note · ${props.author ?? 'Someone'}`
@@ -72,8 +87,13 @@ const Message = memo(function Message(props: {
     >
       <div className="bubble">
         {by !== null && <div className="message-by">{by}</div>}
+        <MessageMedia
+          media={media}
+          from={message.direction === 'inbound' ? 'customer' : 'team'}
+          onOpen={props.onOpenPicture}
+        />
         {/* Customers' words are text, never markup: React escapes them. */}
-        <div className="message-body">{message.body}</div>
+        {message.body !== '' && <div className="message-body">{message.body}</div>}
         <div className="message-meta">
           <time dateTime={message.createdAt} title={fullTime(message.createdAt)}>
             {messageTime(message.createdAt)}
@@ -82,6 +102,12 @@ const Message = memo(function Message(props: {
             <span className={delivery.failed ? 'delivery failed' : 'delivery'}>
               {' · '}
               {delivery.text}
+            </span>
+          )}
+          {billed !== null && (
+            <span className="billed" title="How carriers bill this text">
+              {' · '}
+              {billed}
             </span>
           )}
           {message.status === 'quarantined' && <span> · Quarantined (blocked number)</span>}
@@ -127,6 +153,26 @@ export function Messages(props: {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const lastId = messages.at(-1)?.id;
+  const [viewingId, setViewingId] = useState<string | null>(null);
+
+  // Every picture in the loaded thread, oldest first: the viewer's ← and → go through them.
+  const pictures = useMemo<ViewerPicture[]>(
+    () =>
+      messages.flatMap((message) =>
+        mediaOf(message)
+          .filter(isViewable)
+          .map((media) => ({
+            media,
+            from: message.direction === 'inbound' ? ('customer' as const) : ('team' as const),
+          })),
+      ),
+    [messages],
+  );
+  const openPicture = useCallback((media: MediaSnapshot) => {
+    setViewingId(media.id);
+  }, []);
+  const viewing =
+    viewingId === null ? -1 : pictures.findIndex((picture) => picture.media.id === viewingId);
 
   // New texts scroll into view when the agent is at the bottom, not while they read back.
   useLayoutEffect(() => {
@@ -169,9 +215,22 @@ export function Messages(props: {
             author={authorName(message.authorId)}
             hours={hours}
             onReview={props.onReview}
+            onOpenPicture={openPicture}
           />
         ))}
       </ol>
+      {viewing >= 0 && (
+        <MediaViewer
+          pictures={pictures}
+          index={viewing}
+          onIndex={(index) => {
+            setViewingId(pictures[index]?.media.id ?? null);
+          }}
+          onClose={() => {
+            setViewingId(null);
+          }}
+        />
+      )}
     </div>
   );
 }
