@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { ConversationFilter } from '../../../shared/ipc';
 import { displayName, initial, listTime } from '../format';
+import { lastMessageText } from '../media/lastMessage';
 import { useStore } from '../store';
 import { selectCountry } from '../store/sessionSlice';
 
@@ -58,7 +59,11 @@ const ConversationItem = memo(function ConversationItem(props: {
         </span>
         <span className="conversation-bottom">
           <span className="conversation-preview">
-            {last === null ? <em className="muted">No messages</em> : `${prefix}${last.body}`}
+            {last === null ? (
+              <em className="muted">No messages</em>
+            ) : (
+              `${prefix}${lastMessageText(last)}`
+            )}
           </span>
           {row.unread > 0 && (
             <span className="unread-badge" aria-label={`${String(row.unread)} unread`}>

@@ -30,16 +30,11 @@ describe('the composer counter', () => {
 });
 
 describe('the conversation list line', () => {
-  it('names a message with no words by its files', () => {
+  it('names a message by its files, before any caption', () => {
     expect(lastMessageText({ body: 'See you at 3' })).toBe('See you at 3');
-    expect(lastMessageText({ body: '', mediaLabel: '📷 Photo' } as { body: string })).toBe(
-      '📷 Photo',
-    );
-    expect(
-      lastMessageText({ body: '', media: [{ kind: 'image' }, { kind: 'image' }] } as {
-        body: string;
-      }),
-    ).toBe('📷 2 photos');
+    expect(lastMessageText({ body: '📷 Photo', mediaLabel: '📷 Photo' })).toBe('📷 Photo');
+    expect(lastMessageText({ body: '', mediaLabel: '📷 2 photos' })).toBe('📷 2 photos');
+    expect(lastMessageText({ body: 'Our menu', mediaLabel: '📄 PDF' })).toBe('📄 PDF · Our menu');
     expect(lastMessageText({ body: ' ' })).toBe('📎 Attachment');
   });
 });
