@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Change } from '../../shared/protocol/entities';
 import { startServer, type RunningServer } from '../app';
@@ -105,6 +107,40 @@ describe('the Twilio carrier on its own', () => {
       code: '20003',
       optedOut: false,
     });
+  });
+
+  test('an MMS names each file by its address; Twilio fetches them, an expired one is a 404', async () => {
+    const picture = Buffer.from('\xff\xd8\xff\xe0 a picture', 'latin1');
+    // Plays this server's signed media addresses.
+    const files = createServer((request, response) => {
+      if (request.url !== '/media/m1?signature=ok') response.writeHead(404).end();
+      else response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(picture);
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}/media`;
+    const media = [
+      { url: `${base}/m1?signature=ok`, type: 'image/jpeg', size: picture.length, filename: null },
+      { url: `${base}/m2?signature=old`, type: 'application/pdf', size: 9, filename: 'a.pdf' },
+    ];
+    try {
+      const to = '+12015550195';
+      const result = await carrier().send({ ...text, to, body: '', media });
+      const sent = await standIn.sentTo(to);
+      expect(result).toEqual({ ok: true, carrierId: sent.sid });
+      expect(sent).toMatchObject({ body: '', mediaUrls: media.map((file) => file.url) });
+      expect(await standIn.mediaFetchedFor(sent)).toMatchObject([
+        { url: media[0]?.url, status: 200, type: 'image/jpeg', size: picture.length },
+        { url: media[1]?.url, status: 404 },
+      ]);
+      await carrier().send({ ...text, to: '+12015550194', media: media.slice(0, 1) });
+      expect(await standIn.sentTo('+12015550194')).toMatchObject({
+        body: 'Hi 👋',
+        mediaUrls: [media[0]?.url],
+      });
+    } finally {
+      files.closeAllConnections();
+      files.close();
+    }
   });
 
   test('a dropped connection throws', async () => {

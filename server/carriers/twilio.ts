@@ -126,7 +126,12 @@ export class TwilioCarrier implements Carrier {
    * its answer says nothing clear (the text may or may not have gone out).
    */
   async send(text: OutboundText): Promise<SendResult> {
-    const form = new URLSearchParams({ To: text.to, Body: text.body });
+    const media = text.media ?? [];
+    const form = new URLSearchParams({ To: text.to });
+    // An MMS may be files only: Twilio takes a send with MediaUrl and no Body.
+    if (text.body !== '' || media.length === 0) form.set('Body', text.body);
+    // Twilio fetches each address (signed, under PUBLIC_URL) before the MMS goes out.
+    for (const file of media) form.append('MediaUrl', file.url);
     if (this.options.messagingServiceSid !== undefined) {
       form.set('MessagingServiceSid', this.options.messagingServiceSid);
     } else if (this.options.from !== undefined) {

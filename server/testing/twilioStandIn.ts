@@ -3,6 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
+import {
+  fetchSendMedia,
+  StandInMedia,
+  type FetchedSendMedia,
+  type HostedMediaOptions,
+  type MediaRequest,
+} from './twilioStandInMedia';
+
+export type { FetchedSendMedia, HostedMediaOptions, MediaRequest } from './twilioStandInMedia';
 
 /** A text the stand-in took, as Twilio would have it. */
 export interface TwilioSentText {
@@ -10,8 +19,11 @@ export interface TwilioSentText {
   readonly to: string;
   readonly from: string | null;
   readonly messagingServiceSid: string | null;
+  /** '' when the send had no Body (an MMS of files only). */
   readonly body: string;
   readonly statusCallback: string | null;
+  /** Every MediaUrl form field, in order. */
+  readonly mediaUrls: readonly string[];
 }
 
 /** How Twilio refuses a send: an error code, its message and the HTTP status. */
@@ -33,12 +45,23 @@ export const TWILIO_REFUSALS = {
   },
 } as const satisfies Record<string, TwilioRefusal>;
 
+/** A file a customer's MMS carries. */
+export interface InboundMedia {
+  readonly bytes: Buffer;
+  /** What Twilio says it is (MediaContentType{N}). */
+  readonly contentType: string;
+  readonly filename?: string;
+}
+
 export interface InboundFields {
   readonly from: string;
   readonly to: string;
-  readonly body: string;
+  /** '' (the default) for an MMS of files only: Twilio then sends Body empty. */
+  readonly body?: string;
   /** The same sid again plays Twilio retrying its webhook. */
   readonly sid?: string;
+  /** Hosted on the stand-in and posted as NumMedia, MediaUrl{N} and MediaContentType{N}. */
+  readonly media?: readonly InboundMedia[];
 }
 
 export interface SignOptions {
@@ -55,11 +78,17 @@ const sid = (prefix: string): string => `${prefix}${randomBytes(16).toString('he
  * posts signed inbound texts and status callbacks to the server, signed with
  * the auth token by Twilio's own library. `'sent'` events carry every text taken.
  */
-export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
+export class TwilioStandIn extends EventEmitter<{
+  sent: [TwilioSentText];
+  mediaFetched: [TwilioSentText, readonly FetchedSendMedia[]];
+}> {
   readonly sent: TwilioSentText[] = [];
   /** Where inbound texts are posted: the number's messaging webhook in the console. */
   smsUrl = '';
   private readonly failures = new Map<string, StandInFailure>();
+  private readonly media: StandInMedia;
+  /** What was fetched for each sent text with media, by its sid. */
+  private readonly fetched = new Map<string, readonly FetchedSendMedia[]>();
 
   private constructor(
     private readonly server: Server,
@@ -68,6 +97,7 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
     private readonly authToken: string,
   ) {
     super();
+    this.media = new StandInMedia(url, accountSid, basicAuth(accountSid, authToken));
   }
 
   static async start(accountSid: string, authToken: string): Promise<TwilioStandIn> {
@@ -82,6 +112,38 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
     const { port } = server.address() as AddressInfo;
     standIn = new TwilioStandIn(server, `http://127.0.0.1:${port}`, accountSid, authToken);
     return standIn;
+  }
+
+  /**
+   * Hosts a file of message `messageSid` as Twilio does; returns its address
+   * on the API (Basic auth, then a 307 to the media host).
+   */
+  hostMedia(
+    messageSid: string,
+    bytes: Buffer,
+    contentType: string,
+    options: HostedMediaOptions = {},
+  ): string {
+    return this.media.host(messageSid, bytes, contentType, options);
+  }
+
+  /** Every request for a hosted file so far, API and media host, with its Authorization. */
+  get mediaRequests(): readonly MediaRequest[] {
+    return this.media.requests;
+  }
+
+  /** What the stand-in got fetching a sent text's MediaUrls, once it has fetched them all. */
+  mediaFetchedFor(text: TwilioSentText): Promise<readonly FetchedSendMedia[]> {
+    const already = this.fetched.get(text.sid);
+    if (already !== undefined) return Promise.resolve(already);
+    return new Promise((resolve) => {
+      const listener = (fetchedFor: TwilioSentText, media: readonly FetchedSendMedia[]): void => {
+        if (fetchedFor.sid !== text.sid) return;
+        this.off('mediaFetched', listener);
+        resolve(media);
+      };
+      this.on('mediaFetched', listener);
+    });
   }
 
   /** Sends to `to` fail this way, until cleared with null. */
@@ -106,21 +168,29 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
 
   /** Twilio posting an inbound text to the number's messaging webhook. */
   inbound(fields: InboundFields, options: SignOptions = {}): Promise<Response> {
-    const messageSid = fields.sid ?? sid('SM');
+    const files = fields.media ?? [];
+    const messageSid = fields.sid ?? sid(files.length === 0 ? 'SM' : 'MM');
+    const media: Record<string, string> = { NumMedia: String(files.length) };
+    files.forEach((file, index) => {
+      media[`MediaContentType${index}`] = file.contentType;
+      media[`MediaUrl${index}`] = this.hostMedia(messageSid, file.bytes, file.contentType, {
+        filename: file.filename,
+      });
+    });
     return this.post(
       this.smsUrl,
       {
         ToCountry: 'US',
         ToState: 'NJ',
         SmsMessageSid: messageSid,
-        NumMedia: '0',
+        ...media,
         ToCity: '',
         FromZip: '',
         SmsSid: messageSid,
         FromState: 'NJ',
         SmsStatus: 'received',
         FromCity: '',
-        Body: fields.body,
+        Body: fields.body ?? '',
         FromCountry: 'US',
         To: fields.to,
         ToZip: '',
@@ -187,6 +257,7 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (this.media.handle(request, response)) return;
     const path = `/2010-04-01/Accounts/${this.accountSid}/Messages.json`;
     if (request.method !== 'POST' || new URL(request.url ?? '/', this.url).pathname !== path) {
       answer(response, 404, {
@@ -197,8 +268,7 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
       });
       return;
     }
-    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
-    if (request.headers.authorization !== expected) {
+    if (request.headers.authorization !== basicAuth(this.accountSid, this.authToken)) {
       answer(response, 401, refusal({ code: 20003, message: 'Authenticate', status: 401 }));
       return;
     }
@@ -209,15 +279,16 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
     const body = form.get('Body');
     const from = form.get('From');
     const service = form.get('MessagingServiceSid');
+    const mediaUrls = form.getAll('MediaUrl');
     const missing: TwilioRefusal | null =
       to === null || to === ''
         ? { code: 21604, message: "A 'To' phone number is required.", status: 400 }
-        : body === null || body === ''
+        : (body === null || body === '') && mediaUrls.length === 0
           ? { code: 21602, message: 'Message body is required.', status: 400 }
           : (from === null || from === '') && (service === null || service === '')
             ? { code: 21603, message: "A 'From' phone number is required.", status: 400 }
             : null;
-    if (missing !== null || to === null || body === null) {
+    if (missing !== null || to === null) {
       answer(response, 400, refusal(missing ?? { code: 21604, message: '', status: 400 }));
       return;
     }
@@ -235,15 +306,16 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
       to,
       from: from === '' ? null : from,
       messagingServiceSid: service === '' ? null : service,
-      body,
+      body: body ?? '',
       statusCallback: form.get('StatusCallback'),
+      mediaUrls,
     };
     this.sent.push(text);
     const now = new Date().toUTCString().replace('GMT', '+0000');
     answer(response, 201, {
       account_sid: this.accountSid,
       api_version: '2010-04-01',
-      body,
+      body: text.body,
       date_created: now,
       date_sent: null,
       date_updated: now,
@@ -252,7 +324,7 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
       error_message: null,
       from: text.from,
       messaging_service_sid: text.messagingServiceSid,
-      num_media: '0',
+      num_media: String(mediaUrls.length),
       num_segments: '1',
       price: null,
       price_unit: 'USD',
@@ -265,7 +337,18 @@ export class TwilioStandIn extends EventEmitter<{ sent: [TwilioSentText] }> {
       uri: `/2010-04-01/Accounts/${this.accountSid}/Messages/${text.sid}.json`,
     });
     this.emit('sent', text);
+    if (mediaUrls.length > 0) {
+      // Twilio takes the send, then fetches each file before the MMS goes out.
+      void Promise.all(mediaUrls.map(fetchSendMedia)).then((fetched) => {
+        this.fetched.set(text.sid, fetched);
+        this.emit('mediaFetched', text, fetched);
+      });
+    }
   }
+}
+
+function basicAuth(accountSid: string, authToken: string): string {
+  return `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
 }
 
 function refusal(failure: TwilioRefusal) {
