@@ -1,9 +1,14 @@
-import { type KeyboardEvent, type SubmitEvent, useRef, useState } from 'react';
+import { type ClipboardEvent, type KeyboardEvent, type SubmitEvent, useRef, useState } from 'react';
 import { sendGate } from '../../../shared/consent';
-import { countSegments } from '../../../shared/sms/segments';
+import { ShrunkMediaSchema } from '../../../shared/protocol/commands';
 import { textdesk } from '../api';
 import { LOCAL_ZONE, secondsAgo } from '../format';
+import { billingExplanation, billingLabel, billingOf, MMS_MAX_CHARACTERS } from '../media/billing';
+import { checkSend, shrunkSentence } from '../media/limits';
 import { useStore } from '../store';
+import { useFilesDrop } from './fileDrop';
+import { AttachmentStrip } from './media/AttachmentStrip';
+import { useAttachments } from './media/useAttachments';
 import { TemplatePicker } from './TemplatePicker';
 
 /** Someone else's reply this recent gets a warning before yours goes out. */
@@ -13,19 +18,26 @@ const TYPING_REFRESH_MS = 3000;
 
 type Mode = 'reply' | 'note';
 
-function SegmentCounter(props: { readonly text: string }) {
-  const count = countSegments(props.text);
-  if (props.text === '') return null;
-  const title =
-    count.unicodeCharacter !== null
-      ? `“${count.unicodeCharacter}” sends the text as Unicode: 70 characters per message instead of 160.`
-      : undefined;
+/** How the text will be billed: SMS segments (GSM-7 or UCS-2), or one MMS with files. */
+function BillingCounter(props: { readonly text: string; readonly files: number }) {
+  const billing = billingOf(props.text, props.files);
+  if (billing.kind === 'none') return null;
   return (
-    <span className="segments muted small" title={title} data-testid="segments">
-      {count.remaining} · {count.segments} {count.segments === 1 ? 'message' : 'messages'}
-      {count.encoding === 'UCS-2' ? ' · Unicode' : ''}
+    <span
+      className={`segments small${billing.kind === 'mms' && billing.tooLong ? ' error' : ' muted'}`}
+      title={billingExplanation(billing)}
+      data-testid="segments"
+    >
+      {billingLabel(billing)}
     </span>
   );
+}
+
+/** Clipboard files, when what was copied is files only (a picture), not text that came with one. */
+function pastedFiles(event: ClipboardEvent): File[] {
+  const data = event.clipboardData;
+  if (data.files.length === 0 || data.types.includes('text/plain')) return [];
+  return Array.from(data.files);
 }
 
 /** Keyed by conversation in Thread, so its state (errors, warnings) starts afresh in each. */
@@ -36,6 +48,8 @@ export function Composer(props: { readonly onShowContact: () => void }) {
   const messages = useStore((state) => state.messages);
   const users = useStore((state) => state.account?.users);
   const run = useStore((state) => state.run);
+  const runForValue = useStore((state) => state.runForValue);
+  const notify = useStore((state) => state.notify);
   const draft = useStore((state) =>
     conversationId === null ? '' : (state.drafts[conversationId] ?? ''),
   );
@@ -46,11 +60,31 @@ export function Composer(props: { readonly onShowContact: () => void }) {
   const [sending, setSending] = useState(false);
   const typingSaid = useRef(0);
   const box = useRef<HTMLTextAreaElement>(null);
-
-  if (conversationId === null) return null;
+  const picker = useRef<HTMLInputElement>(null);
+  const attachments = useAttachments();
   const gate =
     contact === null ? null : sendGate(contact, { kind: 'reply' }, { timeZone: LOCAL_ZONE });
   const refused = mode === 'reply' && gate !== null && !gate.allowed ? gate.reason : null;
+  // Files go with replies only (a note is the team's), and never to someone the gate refuses.
+  const canAttach = mode === 'reply' && refused === null;
+  const drop = useFilesDrop(
+    canAttach
+      ? (files) => {
+          attachments.add(files);
+        }
+      : undefined,
+  );
+
+  if (conversationId === null) return null;
+  const files = mode === 'reply' ? attachments.items.length : 0;
+  const limits = mode === 'reply' ? checkSend(attachments.staged) : { blocked: null, notice: null };
+  const tooLong = files > 0 && draft.length > MMS_MAX_CHARACTERS;
+  const blocked =
+    limits.blocked ??
+    (tooLong
+      ? `One MMS carries at most ${String(MMS_MAX_CHARACTERS)} characters; shorten the text by ${String(draft.length - MMS_MAX_CHARACTERS)}.`
+      : null);
+  const empty = draft.trim() === '' && files === 0;
 
   const setDraft = (text: string) => {
     saveDraft(conversationId, text);
@@ -88,7 +122,16 @@ export function Composer(props: { readonly onShowContact: () => void }) {
 
   const send = async (anyway: boolean) => {
     const body = draft.trim();
-    if (body === '' || sending) return;
+    if (empty || sending) return;
+    if (mode === 'note' && body === '') return;
+    if (mode === 'reply' && attachments.staging) {
+      setError('Wait until the files are attached.');
+      return;
+    }
+    if (mode === 'reply' && blocked !== null) {
+      setError(blocked);
+      return;
+    }
     if (mode === 'reply' && !anyway) {
       const recent = recentReply();
       if (recent !== null) {
@@ -98,19 +141,50 @@ export function Composer(props: { readonly onShowContact: () => void }) {
     }
     setSending(true);
     setConfirming(null);
-    const refusal = await run(
-      mode === 'reply'
-        ? { type: 'message.send', conversationId, body }
-        : { type: 'note.add', conversationId, body },
-    );
-    setSending(false);
-    if (refusal !== null) {
-      setError(refusal);
-      return;
+    const mediaIds = attachments.staged.map((item) => item.id);
+    if (mode === 'reply') {
+      const outcome = await runForValue({
+        type: 'message.send',
+        conversationId,
+        body,
+        ...(mediaIds.length > 0 && { mediaIds }),
+      });
+      setSending(false);
+      if ('refusal' in outcome) {
+        setError(outcome.refusal);
+        return;
+      }
+      attachments.sent();
+      const shrunk = ShrunkMediaSchema.array().safeParse(
+        (outcome.value as { readonly shrunk?: unknown } | undefined)?.shrunk ?? [],
+      );
+      const said = shrunkSentence(shrunk.success ? shrunk.data.length : 0);
+      if (said !== null) notify('info', said);
+    } else {
+      const refusal = await run({ type: 'note.add', conversationId, body });
+      setSending(false);
+      if (refusal !== null) {
+        setError(refusal);
+        return;
+      }
     }
     stopTyping();
     saveDraft(conversationId, '');
     box.current?.focus();
+  };
+
+  const attach = (picked: File[]) => {
+    if (!canAttach || picked.length === 0) return;
+    setError(null);
+    attachments.add(picked);
+  };
+
+  const paste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    if (!canAttach) return;
+    const pasted = pastedFiles(event);
+    if (pasted.length === 0) return;
+    event.preventDefault();
+    attach(pasted);
   };
 
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
@@ -127,7 +201,12 @@ export function Composer(props: { readonly onShowContact: () => void }) {
   };
 
   return (
-    <form className={`composer composer-${mode}`} onSubmit={submit} aria-label="Composer">
+    <form
+      className={`composer composer-${mode}${drop.dragging ? ' drop-target' : ''}`}
+      onSubmit={submit}
+      aria-label="Composer"
+      {...drop.handlers}
+    >
       <div className="composer-tabs" role="tablist" aria-label="Write">
         {(['reply', 'note'] as const).map((item) => (
           <button
@@ -172,8 +251,28 @@ export function Composer(props: { readonly onShowContact: () => void }) {
           setDraft(event.target.value);
         }}
         onKeyDown={keyDown}
+        onPaste={paste}
         onBlur={stopTyping}
       />
+      {mode === 'reply' && (
+        <AttachmentStrip items={attachments.items} onRemove={attachments.remove} />
+      )}
+      {mode === 'reply' &&
+        attachments.errors.map((text) => (
+          <p key={text} className="error small" role="alert">
+            {text}
+          </p>
+        ))}
+      {mode === 'reply' && blocked !== null && (
+        <p className="error small" role="alert" data-testid="attachments-blocked">
+          {blocked}
+        </p>
+      )}
+      {mode === 'reply' && blocked === null && limits.notice !== null && (
+        <p className="composer-notice small" role="status" data-testid="attachments-notice">
+          {limits.notice}
+        </p>
+      )}
       {confirming !== null && (
         <div className="composer-warning" role="alert">
           <span>{confirming} Send yours anyway?</span>
@@ -197,6 +296,32 @@ export function Composer(props: { readonly onShowContact: () => void }) {
         </p>
       )}
       <div className="composer-bar">
+        {canAttach && (
+          <>
+            <button
+              type="button"
+              className="button small attach-button"
+              aria-label="Attach files"
+              title="Attach pictures or files (or paste or drop them here)"
+              onClick={() => picker.current?.click()}
+            >
+              <span aria-hidden="true">📎</span>
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              aria-label="Files to attach"
+              data-testid="attach-input"
+              onChange={(event) => {
+                attach(Array.from(event.target.files ?? []));
+                // The same file may be picked again after it was removed.
+                event.target.value = '';
+              }}
+            />
+          </>
+        )}
         {mode === 'reply' && refused === null && (
           <TemplatePicker
             onPick={(text) => {
@@ -205,11 +330,17 @@ export function Composer(props: { readonly onShowContact: () => void }) {
             }}
           />
         )}
-        {mode === 'reply' && <SegmentCounter text={draft} />}
+        {mode === 'reply' && <BillingCounter text={draft} files={files} />}
         <button
           type="submit"
           className="button primary"
-          disabled={refused !== null || draft.trim() === '' || sending}
+          disabled={
+            refused !== null ||
+            sending ||
+            (mode === 'note'
+              ? draft.trim() === ''
+              : empty || attachments.staging || blocked !== null)
+          }
         >
           {mode === 'reply' ? 'Send' : 'Add note'}
         </button>

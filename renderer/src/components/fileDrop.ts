@@ -3,13 +3,13 @@ import { type DragEvent, useState } from 'react';
 const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
 
 /**
- * Lets a file be dropped onto an element: `dragging` while one is held
- * over it (to show that it will be taken), `onFile` with the first file
- * dropped. Anything else dragged over it is left alone.
+ * Lets files be dropped onto an element: `dragging` while one is held over
+ * it (to show that it will be taken), `onFiles` with every file dropped.
+ * Anything else dragged over it is left alone.
  */
-export function useFileDrop(onFile: ((file: File) => void) | undefined) {
+export function useFilesDrop(onFiles: ((files: File[]) => void) | undefined) {
   const [dragging, setDragging] = useState(false);
-  if (onFile === undefined) return { dragging: false, handlers: {} };
+  if (onFiles === undefined) return { dragging: false, handlers: {} };
   return {
     dragging,
     handlers: {
@@ -33,9 +33,21 @@ export function useFileDrop(onFile: ((file: File) => void) | undefined) {
         if (!carriesFiles(event)) return;
         event.preventDefault();
         setDragging(false);
-        const file = event.dataTransfer.files[0];
-        if (file !== undefined) onFile(file);
+        const files = Array.from(event.dataTransfer.files);
+        if (files.length > 0) onFiles(files);
       },
     },
   };
+}
+
+/** The same for one file: `onFile` with the first file dropped. */
+export function useFileDrop(onFile: ((file: File) => void) | undefined) {
+  return useFilesDrop(
+    onFile === undefined
+      ? undefined
+      : (files) => {
+          const first = files[0];
+          if (first !== undefined) onFile(first);
+        },
+  );
 }

@@ -40,11 +40,11 @@ export function limitText(bytes: number): string {
  * to `attached` already there, and a sentence for each refused one: larger
  * than 25 MB, or beyond the 10 files a text carries.
  */
-export function checkAttach(
+export function checkAttach<File extends PickedFile>(
   attached: number,
-  picked: readonly PickedFile[],
-): { readonly accepted: PickedFile[]; readonly refused: string[] } {
-  const accepted: PickedFile[] = [];
+  picked: readonly File[],
+): { readonly accepted: File[]; readonly refused: string[] } {
+  const accepted: File[] = [];
   const refused: string[] = [];
   const tooMany: string[] = [];
   for (const file of picked) {

@@ -32,6 +32,13 @@ export interface ThreadSlice {
    */
   run: (command: Command) => Promise<string | null>;
   /**
+   * The same, answering with the server's answer too: `value` is undefined
+   * while the command waits in the outbox.
+   */
+  runForValue: (
+    command: Command,
+  ) => Promise<{ readonly refusal: string } | { readonly value: unknown }>;
+  /**
    * The same, for actions with no form to show a refusal in: the refusal
    * becomes a notice, and `done` one too when it worked. Answers null when
    * refused, else `{ value }`: the server's answer, undefined while queued.
@@ -117,6 +124,15 @@ export const createThreadSlice: StateCreator<Store, [], [], ThreadSlice> = (set,
       get().notify('info', 'Offline: saved, and sent when the connection is back.');
     }
     return null;
+  },
+  runForValue: async (command) => {
+    const result = await textdesk().commands.run({ command });
+    if (!result.ok) return { refusal: result.error.message };
+    if (result.value.state === 'queued') {
+      get().notify('info', 'Offline: saved, and sent when the connection is back.');
+      return { value: undefined };
+    }
+    return { value: result.value.value };
   },
   act: async (command, done) => {
     const result = await textdesk().commands.run({ command });
