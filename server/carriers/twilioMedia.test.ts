@@ -301,6 +301,32 @@ describe('fetchTwilioMedia with Twilio’s own hosts', () => {
     expect(loop.asked).toHaveLength(4);
   });
 
+  test('Twilio in trouble, or its media address expired, is unreachable and says which', async () => {
+    const busy = scripted([() => new Response('{}', { status: 503 })]);
+    expect(await fetchTwilioMedia(url, options(busy.fake))).toMatchObject({
+      ok: false,
+      error: { code: 'unreachable', message: expect.stringContaining('may work later') as unknown },
+    });
+    const expired = scripted([
+      redirect('https://media.twiliocdn.com/AC1/abc'),
+      () => new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 }),
+    ]);
+    expect(await fetchTwilioMedia(url, options(expired.fake))).toMatchObject({
+      ok: false,
+      error: { code: 'unreachable', message: expect.stringContaining('expired') as unknown },
+    });
+    const closed = `http://127.0.0.1:1`;
+    expect(
+      await fetchTwilioMedia(url.replace(API, closed), { ...options(fetch), apiBase: closed }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'unreachable',
+        message: expect.stringContaining('could not be reached') as unknown,
+      },
+    });
+  });
+
   test('a Twilio that does not answer is unreachable once the deadline passes', async () => {
     const silent: typeof fetch = (_input, init) =>
       new Promise((_resolve, reject) => {

@@ -115,6 +115,8 @@ export async function fetchTwilioMedia(
   const timer = setTimeout(() => {
     deadline.abort(late);
   }, timeoutMs);
+  // A download left unread must not keep the process alive: the deadline still ends it.
+  timer.unref();
   const done = (): void => {
     clearTimeout(timer);
   };
@@ -157,7 +159,7 @@ export async function fetchTwilioMedia(
     const reason =
       deadline.signal.aborted || (error instanceof Error && error.name === 'TimeoutError')
         ? late.message
-        : `Twilio’s media host could not be reached (${describe(error)}).`;
+        : `${fromApi ? 'Twilio' : 'Twilio’s media host'} could not be reached (${describe(error)}).`;
     return fail({ code: 'unreachable', message: reason });
   }
 
@@ -172,7 +174,7 @@ export async function fetchTwilioMedia(
     done();
     return fail({
       code: 'too-large',
-      message: `The file is ${formatBytes(size)}, more than the ${formatBytes(MAX_MEDIA_BYTES)} a file may be.`,
+      message: `Twilio’s file is larger than ${formatBytes(MAX_MEDIA_BYTES)}, the most a file may be.`,
     });
   }
   if (response.body === null || size === 0) {

@@ -77,6 +77,9 @@ const sid = (prefix: string): string => `${prefix}${randomBytes(16).toString('he
  * form fields, Twilio-shaped JSON), records what it was asked to send, and
  * posts signed inbound texts and status callbacks to the server, signed with
  * the auth token by Twilio's own library. `'sent'` events carry every text taken.
+ * Inbound files are hosted as Twilio hosts them (see twilioStandInMedia); a
+ * send's MediaUrls are fetched as Twilio fetches them, and `'mediaFetched'`
+ * says what came back.
  */
 export class TwilioStandIn extends EventEmitter<{
   sent: [TwilioSentText];
