@@ -54,7 +54,12 @@ async function fakeServer(): Promise<FakeServer> {
     generation: 1,
     originalAddress: null,
     hold: null,
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => {
+          done();
+        });
+      }),
   };
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
@@ -163,7 +168,7 @@ describe('the media cache', () => {
 
   test('many requests for the same file share one download', async () => {
     add('m1', 5000, { type: 'image/jpeg', kind: 'image', hasPreview: true });
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     fake.hold = new Promise((done) => {
       release = done;
     });
@@ -174,7 +179,9 @@ describe('the media cache', () => {
     const all = await answers;
     expect(all.map((answer) => answer.ok && answer.file.type)).toEqual(Array(4).fill('image/jpeg'));
     expect(fake.hits.get('/signed/m1/thumbnail')).toBe(1);
-    expect((await bytesOf(all[0] as CacheAnswer)).toString()).toBe('thumbnail of m1');
+    expect((await bytesOf(all[0] ?? { ok: false, status: 404, reason: 'none' })).toString()).toBe(
+      'thumbnail of m1',
+    );
   });
 
   test('asks for a fresh address when the signed one lapsed', async () => {
