@@ -110,8 +110,10 @@ export async function fetchTwilioMedia(
   }
 
   const deadline = new AbortController();
-  const seconds = Math.round(timeoutMs / 1000);
-  const late = new Error(`Twilio’s file did not arrive within ${seconds} seconds.`);
+  const seconds = timeoutMs / 1000;
+  const late = new Error(
+    `Twilio’s file did not arrive within ${seconds} second${seconds === 1 ? '' : 's'}.`,
+  );
   const timer = setTimeout(() => {
     deadline.abort(late);
   }, timeoutMs);
