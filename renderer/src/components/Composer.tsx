@@ -305,7 +305,19 @@ export function Composer(props: { readonly onShowContact: () => void }) {
               title="Attach pictures or files (or paste or drop them here)"
               onClick={() => picker.current?.click()}
             >
-              <span aria-hidden="true">📎</span>
+              <svg
+                aria-hidden="true"
+                width="16"
+                height="16"
+                viewBox="0 0 24 24"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              >
+                <path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
+              </svg>
             </button>
             <input
               ref={picker}
