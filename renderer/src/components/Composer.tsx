@@ -61,7 +61,7 @@ export function Composer(props: { readonly onShowContact: () => void }) {
   const typingSaid = useRef(0);
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
-  const attachments = useAttachments();
+  const attachments = useAttachments(conversationId);
   const gate =
     contact === null ? null : sendGate(contact, { kind: 'reply' }, { timeZone: LOCAL_ZONE });
   const refused = mode === 'reply' && gate !== null && !gate.allowed ? gate.reason : null;

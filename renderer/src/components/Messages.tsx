@@ -149,6 +149,7 @@ export function Messages(props: {
   const loadOlder = useStore((state) => state.loadOlder);
   const focusMessageId = useStore((state) => state.focusMessageId);
   const users = useStore((state) => state.account?.users);
+  const me = useStore((state) => state.session?.user?.id);
   const hours = useStore((state) => state.account?.profile?.quietHours ?? DEFAULT_QUIET_HOURS);
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -174,12 +175,18 @@ export function Messages(props: {
   const viewing =
     viewingId === null ? -1 : pictures.findIndex((picture) => picture.media.id === viewingId);
 
-  // New texts scroll into view when the agent is at the bottom, not while they read back.
+  const last = messages.at(-1);
+  const lastIsMine =
+    last?.direction === 'outbound' && last.authorId !== null && last.authorId === me;
+  // New texts scroll into view when the agent is at the bottom, not while they read back; their own always do.
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element === null || focusMessageId !== null) return;
-    if (pinned.current) element.scrollTop = element.scrollHeight;
-  }, [lastId, focusMessageId]);
+    if (pinned.current || lastIsMine) {
+      element.scrollTop = element.scrollHeight;
+      pinned.current = true;
+    }
+  }, [lastId, focusMessageId, lastIsMine]);
 
   useEffect(() => {
     if (focusMessageId === null) return;
