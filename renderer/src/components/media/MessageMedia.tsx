@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { formatBytes, type MediaSnapshot } from '../../../../shared/protocol/media';
 import { mediaPath } from '../../../../shared/ipc/media';
 import { downloadName, isViewable, pictureAlt, thumbnailSize } from './pictures';
@@ -66,6 +67,65 @@ function Expired(props: { readonly media: MediaSnapshot }) {
   );
 }
 
+/** A picture in the thread; if its thumbnail cannot be had (offline, not cached) it says so. */
+function Thumbnail(props: {
+  readonly media: MediaSnapshot;
+  readonly from: 'customer' | 'team';
+  readonly onOpen: (media: MediaSnapshot) => void;
+}) {
+  const { media } = props;
+  const [failed, setFailed] = useState(false);
+  const size = thumbnailSize(media);
+  const alt = pictureAlt(media, props.from);
+  if (failed) {
+    return (
+      <div className="media-card" role="group" aria-label="Picture">
+        <div className="media-card-icon" aria-hidden="true">
+          📷
+        </div>
+        <div className="media-card-main">
+          <span className="small">This picture could not be loaded. Check the connection.</span>
+          <span className="media-card-actions">
+            <button
+              type="button"
+              className="button small"
+              onClick={() => {
+                setFailed(false);
+              }}
+            >
+              Try again
+            </button>
+            <SaveLink media={media} label="Save as…" />
+          </span>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="media-thumb"
+      aria-label={`Open ${alt}`}
+      onClick={() => {
+        props.onOpen(media);
+      }}
+    >
+      <img
+        src={mediaPath(media.id, 'thumbnail')}
+        width={size.width}
+        height={size.height}
+        alt={alt}
+        loading="lazy"
+        decoding="async"
+        draggable={false}
+        onError={() => {
+          setFailed(true);
+        }}
+      />
+    </button>
+  );
+}
+
 /** One file on a message, shown as what it is. */
 function MediaItem(props: {
   readonly media: MediaSnapshot;
@@ -74,30 +134,7 @@ function MediaItem(props: {
 }) {
   const { media } = props;
   if (media.expired) return <Expired media={media} />;
-  if (isViewable(media)) {
-    const size = thumbnailSize(media);
-    const alt = pictureAlt(media, props.from);
-    return (
-      <button
-        type="button"
-        className="media-thumb"
-        aria-label={`Open ${alt}`}
-        onClick={() => {
-          props.onOpen(media);
-        }}
-      >
-        <img
-          src={mediaPath(media.id, 'thumbnail')}
-          width={size.width}
-          height={size.height}
-          alt={alt}
-          loading="lazy"
-          decoding="async"
-          draggable={false}
-        />
-      </button>
-    );
-  }
+  if (isViewable(media)) return <Thumbnail media={media} from={props.from} onOpen={props.onOpen} />;
   switch (media.kind) {
     case 'image':
       // A picture the server could not re-encode is never displayed, only saved.
