@@ -1,22 +1,11 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { formatBytes, type MediaSnapshot } from '../../../../shared/protocol/media';
 import { mediaPath } from '../../../../shared/ipc/media';
-import { downloadName, pictureAlt, previewSize } from './pictures';
-
-/** Zoom steps beyond "fit": the preview's own pixels times these. */
-const ZOOMS = [0.5, 0.75, 1, 1.5, 2, 3, 4] as const;
+import { downloadName, nextZoom, pictureAlt, previewSize } from './pictures';
 
 export interface ViewerPicture {
   readonly media: MediaSnapshot;
   readonly from: 'customer' | 'team';
-}
-
-/** The zoom after `step` (+1 in, -1 out) from `zoom` (null: fit, whose scale is `fitScale`). */
-function nextZoom(zoom: number | null, fitScale: number, step: 1 | -1): number {
-  const now = zoom ?? fitScale;
-  const steps =
-    step === 1 ? ZOOMS.filter((z) => z > now + 0.01) : ZOOMS.filter((z) => z < now - 0.01);
-  return (step === 1 ? steps[0] : steps.at(-1)) ?? now;
 }
 
 /**

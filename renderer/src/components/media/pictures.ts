@@ -57,3 +57,14 @@ export function downloadName(media: MediaSnapshot): string {
   };
   return `${media.kind === 'image' ? 'picture' : 'file'}.${extension[media.type] ?? 'bin'}`;
 }
+
+/** Zoom steps beyond "fit": the preview's own pixels times these. */
+const ZOOMS = [0.5, 0.75, 1, 1.5, 2, 3, 4] as const;
+
+/** The zoom after `step` (+1 in, -1 out) from `zoom` (null: fit, whose scale is `fitScale`). */
+export function nextZoom(zoom: number | null, fitScale: number, step: 1 | -1): number {
+  const now = zoom ?? fitScale;
+  const steps =
+    step === 1 ? ZOOMS.filter((z) => z > now + 0.01) : ZOOMS.filter((z) => z < now - 0.01);
+  return (step === 1 ? steps[0] : steps.at(-1)) ?? now;
+}
