@@ -46,7 +46,11 @@ function chooseCarrier(config: ServerConfig): {
     apiBase: config.TWILIO_API_BASE,
     publicUrl: PUBLIC_URL,
   });
-  return { carrier, simulator: null, twilio: { authToken, publicUrl: PUBLIC_URL } };
+  return {
+    carrier,
+    simulator: null,
+    twilio: { accountSid, authToken, apiBase: config.TWILIO_API_BASE, publicUrl: PUBLIC_URL },
+  };
 }
 
 export interface RunningServer {

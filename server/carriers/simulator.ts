@@ -9,7 +9,15 @@ export interface SimulatedText {
   readonly from: string;
   readonly to: string;
   readonly body: string;
+  /** Pictures and files, at addresses the phone can fetch them from. */
+  readonly media: readonly SimulatedMedia[];
   readonly at: string;
+}
+
+export interface SimulatedMedia {
+  readonly url: string;
+  readonly type: string;
+  readonly filename: string | null;
 }
 
 interface Failure {
@@ -122,6 +130,7 @@ export class PhoneSimulator extends EventEmitter<{ text: [SimulatedText] }> impl
         from: text.from,
         to: text.to,
         body: text.body,
+        media: (text.media ?? []).map(({ url, type, filename }) => ({ url, type, filename })),
         at: new Date().toISOString(),
       };
       this.append(delivered);

@@ -134,6 +134,7 @@ async function writeAccountTexts(
   // The consent engine, text by text in arrival order; each contact's and
   // conversation's state carries from one of its texts to the next.
   const messages: Message[] = [];
+  const shown: { message_id: string; position: number; media_id: string }[] = [];
   const consent: ConsentWrite[] = [];
   const reopened = new Map<string, Conversation>();
   const answers: Omit<Ingested, 'changes'>[] = [];
@@ -194,7 +195,20 @@ async function writeAccountTexts(
       status: quarantined ? 'quarantined' : 'received',
       carrier_id: text.carrierId,
       possible_opt_out: outcome.intent.kind === 'message' && outcome.intent.possibleOptOut ? 1 : 0,
+      // Quarantined texts keep their files too: a supervisor may need to see them.
+      media: (text.media?.length ?? 0) > 0 ? JSON.stringify(text.media) : null,
     });
+    text.media?.forEach((item, position) => {
+      shown.push({ message_id: messageId, position, media_id: item.id });
+    });
+    const missing = text.missingMedia ?? 0;
+    if (missing > 0) {
+      message({
+        direction: 'system',
+        body: `${missing === 1 ? 'A file' : `${String(missing)} files`} sent with this text could not be fetched from the carrier.`,
+        status: 'none',
+      });
+    }
     // A new contact always has a history entry, so it is announced (contact.updated)
     // with its first text: desktops learn contacts from the log.
     const write = planConsent(
@@ -249,6 +263,9 @@ async function writeAccountTexts(
 
   for (const rows of chunksFor(messages, MESSAGE_COLUMNS)) {
     await trx.insertInto('messages').values(rows).execute();
+  }
+  for (const rows of chunksFor(shown, 3)) {
+    await trx.insertInto('message_media').values(rows).execute();
   }
   await writeConsents(trx, accountId, consent);
   for (const rows of chunksFor([...reopened.values()], CONVERSATION_COLUMNS)) {

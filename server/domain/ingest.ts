@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { InboundIntent } from '../../shared/consent';
 import { carrierNumber, isCountryCode, normalizePhone, type CountryCode } from '../../shared/phone';
 import type { Change } from '../../shared/protocol/entities';
+import type { MediaSnapshot } from '../../shared/protocol/media';
 import { fail, ok, type Result } from '../../shared/result';
 import type { Database } from '../db/schema';
 import { GroupCommit, type GroupCommitStats } from './groupCommit';
@@ -18,6 +19,10 @@ export interface InboundText {
   readonly body: string;
   /** The carrier's id for the text: a retried webhook carries the same one. */
   readonly carrierId: string;
+  /** Its pictures and files (an MMS), already in the media store, in the carrier's order. */
+  readonly media?: readonly MediaSnapshot[];
+  /** Files the carrier listed that could not be fetched: the thread says so. */
+  readonly missingMedia?: number;
 }
 
 export interface Ingested {
@@ -218,6 +223,23 @@ async function findBusinessNumber(
   const [row] = rows as [(typeof rows)[number]];
   const country = isCountryCode(row.default_country) ? row.default_country : defaultCountry;
   return ok({ accountId: row.account_id, businessNumberId: row.id, country });
+}
+
+/**
+ * The account a text to `to` is for, and whether its carrier id was stored
+ * already: what an MMS needs to know before its files are fetched (never
+ * again for a retried webhook). Null when no account has the number.
+ */
+export async function inboundTarget(
+  db: Kysely<Database>,
+  text: Pick<InboundText, 'to' | 'carrierId'>,
+  defaultCountry: CountryCode,
+): Promise<{ readonly accountId: string; readonly duplicate: boolean } | null> {
+  const business = await businessNumberOf(db, text.to, defaultCountry);
+  if (!business.ok) return null;
+  const { accountId } = business.value;
+  const existing = await findByCarrierId(db, accountId, text.carrierId);
+  return { accountId, duplicate: existing !== undefined };
 }
 
 function findByCarrierId(db: Kysely<Database>, accountId: string, carrierId: string) {

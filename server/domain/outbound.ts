@@ -2,7 +2,8 @@ import type { Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { applyConsentEvent, sendGate } from '../../shared/consent';
 import type { Change, PendingChange } from '../../shared/protocol/entities';
-import type { SendResult, StatusUpdate } from '../carriers/types';
+import type { MediaSnapshot } from '../../shared/protocol/media';
+import type { OutboundMedia, SendResult, StatusUpdate } from '../carriers/types';
 import { forUpdate } from '../db/locks';
 import type { Database, Message } from '../db/schema';
 import { campaignSendOfMessage, recipientFollowsMessage } from './campaigns/records';
@@ -11,6 +12,21 @@ import { persistConsent } from './consent';
 import type { ServerContext } from './context';
 import { expandOptOutLinks, OPT_OUT_PLACEHOLDER } from './optOutLinks';
 import { consentOf, listIdsOf, messageSnapshot } from './records';
+
+/** How long the carrier has to fetch an MMS's files from their signed addresses. */
+const CARRIER_MEDIA_TTL_SECONDS = 2 * 60 * 60;
+
+/** A message's files at addresses the carrier can fetch them from. */
+function outboundMedia(context: ServerContext, json: string | null): OutboundMedia[] {
+  if (json === null || context.media === undefined) return [];
+  const { media } = context;
+  return (JSON.parse(json) as MediaSnapshot[]).map((item) => ({
+    url: media.signedUrl(item.id, 'original', CARRIER_MEDIA_TTL_SECONDS),
+    type: item.type,
+    size: item.size,
+    filename: item.filename,
+  }));
+}
 
 /** Later statuses never go back to earlier ones (receipts can arrive out of order). */
 const RANK: Record<Message['status'], number> = {
@@ -185,11 +201,13 @@ async function sendOne(context: ServerContext, messageId: string): Promise<void>
 
   let result: SendResult;
   try {
+    const media = outboundMedia(context, ready.media);
     result = await context.carrier.send({
       messageId,
       from: ready.from,
       to: ready.to,
       body: ready.body,
+      ...(media.length > 0 && { media }),
     });
   } catch (error) {
     // The carrier could not be asked (network down, bad answer): the text may or may not be out.

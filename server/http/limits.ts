@@ -15,6 +15,8 @@ export const BODY_LIMITS = {
   import: 2 * 1024 * KIB,
   /** Sign-in, people, settings: a few short fields. */
   small: 8 * KIB,
+  /** The phone simulator's inbound MMS: a few phone pictures, base64. */
+  simulatorMms: 16 * 1024 * KIB,
   /** The opt-out page's button, which posts no fields at all. */
   empty: 1 * KIB,
 } as const;

@@ -2,28 +2,42 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CommandValueSchemas, MAX_TEXT_LENGTH } from '../../shared/protocol/commands';
+import { MAX_MEDIA_PER_MESSAGE } from '../../shared/protocol/media';
 import { runCommand } from '../domain/commands';
 import { signedIn, userOf } from './auth';
 import { keyFrom, refused } from './commandAnswers';
 import type { AreaOptions } from './types';
 
-const SendSchema = z.strictObject({
-  to: z.string({ error: 'to is required: the number to text.' }).min(1).max(40),
-  body: z
-    .string({ error: 'body is required.' })
-    .max(MAX_TEXT_LENGTH, `A text can be at most ${String(MAX_TEXT_LENGTH)} characters.`)
-    .refine((value) => value.trim() !== '', 'body is empty.'),
-  idempotencyKey: z.string().optional(),
-  /** Send later: a scheduled text, which also waits for the recipient's quiet hours. */
-  sendAt: z.iso
-    .datetime({
-      offset: true,
-      error: 'sendAt must be a date and time such as 2026-11-24T15:00:00Z.',
-    })
-    .optional(),
-});
+const SendSchema = z
+  .strictObject({
+    to: z.string({ error: 'to is required: the number to text.' }).min(1).max(40),
+    body: z
+      .string()
+      .max(MAX_TEXT_LENGTH, `A text can be at most ${String(MAX_TEXT_LENGTH)} characters.`)
+      .default(''),
+    /** Files uploaded with POST /api/v1/media, in the order the recipient sees them: an MMS. */
+    mediaIds: z
+      .array(z.string().min(1).max(100))
+      .max(
+        MAX_MEDIA_PER_MESSAGE,
+        `A text can carry at most ${String(MAX_MEDIA_PER_MESSAGE)} files.`,
+      )
+      .optional(),
+    idempotencyKey: z.string().optional(),
+    /** Send later: a scheduled text, which also waits for the recipient's quiet hours. */
+    sendAt: z.iso
+      .datetime({
+        offset: true,
+        error: 'sendAt must be a date and time such as 2026-11-24T15:00:00Z.',
+      })
+      .optional(),
+  })
+  .refine(
+    (input) => input.body.trim() !== '' || (input.mediaIds?.length ?? 0) > 0,
+    'body is empty: write a text, or attach files with mediaIds.',
+  );
 
-/** {to, body, idempotencyKey?, sendAt?} → 201 with the queued (or scheduled) message. */
+/** {to, body, mediaIds?, idempotencyKey?, sendAt?} → 201 with the queued (or scheduled) message. */
 export const messagesArea: FastifyPluginAsyncZod<AreaOptions> = (app, { context }) => {
   app.post(
     '/api/v1/messages',
@@ -41,6 +55,7 @@ export const messagesArea: FastifyPluginAsyncZod<AreaOptions> = (app, { context 
           type: 'message.send',
           to: input.to,
           body: input.body,
+          ...(input.mediaIds !== undefined && { mediaIds: input.mediaIds }),
           ...(input.sendAt !== undefined && { sendAt: input.sendAt }),
         },
         'api',

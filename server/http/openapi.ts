@@ -19,6 +19,8 @@ const PUBLIC = [
   /^\/u\//u,
   /^\/simulator/u,
   /^\/webhooks\//u,
+  // The signature in the address is the permission (desktops and carriers fetch files by it).
+  /^\/media\//u,
 ];
 
 /** Pages for people, not the API: left out of the document. */
@@ -28,6 +30,11 @@ const TAGS = [
   { name: 'auth', description: 'Signing in and out.' },
   { name: 'contacts', description: 'Contacts and their consent.' },
   { name: 'messages', description: 'Sending texts.' },
+  {
+    name: 'media',
+    description:
+      'Pictures and files (MMS): upload one, then send it with POST /api/v1/messages mediaIds; fetch one by its signed address.',
+  },
   {
     name: 'commands',
     description:
@@ -47,6 +54,7 @@ const TAGS = [
 function tagOf(url: string): string {
   if (url.startsWith('/api/v1/contacts')) return 'contacts';
   if (url.startsWith('/api/v1/messages')) return 'messages';
+  if (url.startsWith('/api/v1/media') || url.startsWith('/media/')) return 'media';
   if (url.startsWith('/api/v1/users')) return 'people';
   if (url.startsWith('/api/v1/settings')) return 'settings';
   if (url.startsWith('/api/v1/log')) return 'auth';

@@ -3,9 +3,13 @@
  * simulator's routes and Twilio's webhooks included — built on an empty
  * in-memory database, for docs/api/openapi.json and its test.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PhoneSimulator } from '../carriers/simulator';
 import { openStorage } from '../db/connect';
 import { createLogger } from '../logging';
+import { LocalBlobStore } from '../media/localStore';
+import { createMediaService } from '../media/service';
 import { createMetrics } from '../metrics';
 import { buildHttpServer } from './server';
 
@@ -20,6 +24,14 @@ export async function openApiDocument(): Promise<unknown> {
       publicUrl: 'https://textdesk.example.com',
       now: () => new Date(),
       publish: () => undefined,
+      // Never asked to keep anything: the document only needs the media routes.
+      media: createMediaService({
+        db: storage.db,
+        store: new LocalBlobStore(join(tmpdir(), 'textdesk-openapi-media')),
+        secret: Buffer.alloc(32),
+        publicUrl: () => 'https://textdesk.example.com',
+        tempDir: join(tmpdir(), 'textdesk-openapi-media'),
+      }),
     },
     storage,
     metrics: createMetrics({ db: storage.db, carrier: 'simulator', connectedDesktops: () => 0 }),
@@ -30,7 +42,12 @@ export async function openApiDocument(): Promise<unknown> {
     corsOrigins: [],
     webhookRateLimit: 0,
     simulator,
-    twilio: { authToken: 'documenting', publicUrl: 'https://textdesk.example.com' },
+    twilio: {
+      accountSid: 'AC00000000000000000000000000000000',
+      authToken: 'documenting',
+      apiBase: 'https://api.twilio.com',
+      publicUrl: 'https://textdesk.example.com',
+    },
   });
   try {
     await app.ready();

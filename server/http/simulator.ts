@@ -4,14 +4,17 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { normalizePhone } from '../../shared/phone';
-import type { PhoneSimulator } from '../carriers/simulator';
+import { MAX_MEDIA_PER_MESSAGE, type MediaSnapshot } from '../../shared/protocol/media';
+import { ok } from '../../shared/result';
+import type { PhoneSimulator, SimulatedMedia } from '../carriers/simulator';
 import type { Ingested } from '../domain/ingest';
 import { HttpError } from './errors';
-import { acceptInbound, sendRepliesOf } from './inbound';
-import { MINUTE_MS, requestsLimited } from './limits';
+import { acceptInbound, sendRepliesOf, type InboundFile } from './inbound';
+import { BODY_LIMITS, MINUTE_MS, requestsLimited } from './limits';
 import { sendPage } from './pages';
 import { SIMULATOR_PAGE, SIMULATOR_SCRIPT } from './simulatorPage';
 import type { AreaOptions } from './types';
@@ -32,10 +35,21 @@ const InboundSchema = z.strictObject({
     .string(ID_RULE)
     .regex(/^[A-Za-z0-9_-]{1,64}$/u, ID_RULE)
     .optional(),
+  /** Pictures and files the simulated phone sends with the text (an MMS), base64. */
+  media: z
+    .array(
+      z.strictObject({
+        filename: z.string().max(255).optional(),
+        type: z.string().max(200).optional(),
+        data: z.base64('media data must be base64.').min(1, 'A file is empty.'),
+      }),
+    )
+    .max(MAX_MEDIA_PER_MESSAGE, `A text can carry at most ${String(MAX_MEDIA_PER_MESSAGE)} files.`)
+    .optional(),
 });
 
 const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; img-src 'self'; media-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const AnswerSchema = z.object({
   messageId: z.string(),
@@ -54,6 +68,31 @@ const answerOf = (ingested: Ingested): z.infer<typeof AnswerSchema> => ({
   intent: ingested.intent?.kind ?? null,
   queuedReplies: ingested.queued.length,
 });
+
+const pathOf = (url: string): string => {
+  const parsed = new URL(url, 'http://localhost');
+  return `${parsed.pathname}${parsed.search}`;
+};
+
+/** The files of a stored text, at addresses the simulator page can show them by for a day. */
+async function sentMedia(
+  context: SimulatorOptions['context'],
+  messageId: string,
+): Promise<SimulatedMedia[]> {
+  const { media } = context;
+  if (media === undefined) return [];
+  const row = await context.db
+    .selectFrom('messages')
+    .select('media')
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  if (row?.media == null) return [];
+  return (JSON.parse(row.media) as MediaSnapshot[]).map((item) => ({
+    url: media.signedUrl(item.id, item.hasPreview ? 'preview' : 'original', 24 * 60 * 60),
+    type: item.type,
+    filename: item.filename,
+  }));
+}
 
 export const simulatorArea: FastifyPluginAsyncZod<SimulatorOptions> = async (
   app,
@@ -78,7 +117,12 @@ export const simulatorArea: FastifyPluginAsyncZod<SimulatorOptions> = async (
     (request) => {
       const number = normalizePhone(request.query.phone, context.defaultCountry);
       if (!number.ok) throw new HttpError(422, 'invalid-number', number.error.message);
-      return Promise.resolve({ phone: number.value, texts: simulator.thread(number.value) });
+      // The page shows files by this server's own paths, whatever PUBLIC_URL says.
+      const texts = simulator.thread(number.value).map((text) => ({
+        ...text,
+        media: text.media.map((file) => ({ ...file, url: pathOf(file.url) })),
+      }));
+      return Promise.resolve({ phone: number.value, texts });
     },
   );
 
@@ -96,6 +140,8 @@ export const simulatorArea: FastifyPluginAsyncZod<SimulatorOptions> = async (
   app.post(
     '/simulator/inbound',
     {
+      // Room for a phone's pictures, base64.
+      bodyLimit: BODY_LIMITS.simulatorMms,
       config: {
         ingest: 'simulator',
         rateLimit:
@@ -108,12 +154,23 @@ export const simulatorArea: FastifyPluginAsyncZod<SimulatorOptions> = async (
       // Namespaced so a chosen id can never match one the server made up.
       const carrierId =
         input.id === undefined ? `SIMIN${randomUUID().replaceAll('-', '')}` : `SIM-${input.id}`;
-      const ingested = await acceptInbound(context, {
-        from: input.from,
-        to: input.to,
-        body: input.body,
-        carrierId,
-      });
+      const files = (input.media ?? []).map(
+        (file): InboundFile =>
+          () =>
+            Promise.resolve(
+              ok({
+                body: Readable.from([Buffer.from(file.data, 'base64')]),
+                claimedType: file.type,
+                filename: file.filename,
+              }),
+            ),
+      );
+      const ingested = await acceptInbound(
+        context,
+        { from: input.from, to: input.to, body: input.body, carrierId },
+        files,
+        { source: 'simulator', log: request.log },
+      );
       if (ingested.duplicate) return answerOf(ingested);
       const from = normalizePhone(input.from, context.defaultCountry);
       simulator.recordSent({
@@ -121,6 +178,7 @@ export const simulatorArea: FastifyPluginAsyncZod<SimulatorOptions> = async (
         from: from.ok ? from.value : input.from,
         to: input.to ?? '',
         body: input.body,
+        media: await sentMedia(context, ingested.messageId),
       });
       // Answered first; trigger replies follow through the simulated network.
       void reply.send(answerOf(ingested));

@@ -23,6 +23,8 @@ export const SIMULATOR_PAGE = `<!doctype html>
   li.received { align-self: flex-start; background: #8882; }
   .error { color: #c62828; }
   .hint { color: #888; font-size: 13px; }
+  li img { display: block; max-width: 100%; max-height: 240px; border-radius: 10px; margin: 4px 0; }
+  li a { color: inherit; }
 </style>
 </head>
 <body>
@@ -33,7 +35,9 @@ export const SIMULATOR_PAGE = `<!doctype html>
     <label for="from">Your number</label>
     <input id="from" name="from" value="+1 201 555 0123" autocomplete="off" required>
     <label for="body">Message</label>
-    <textarea id="body" name="body" rows="3" maxlength="1600" required></textarea>
+    <textarea id="body" name="body" rows="3" maxlength="1600"></textarea>
+    <label for="attach">Picture or file</label>
+    <input id="attach" name="attach" type="file" multiple>
     <button type="submit">Send</button>
     <p id="status" role="status" aria-live="polite"></p>
   </form>
@@ -50,15 +54,44 @@ const from = document.getElementById('from');
 const body = document.getElementById('body');
 const status = document.getElementById('status');
 const thread = document.getElementById('thread');
+const attach = document.getElementById('attach');
+let shown = '';
+
+function mediaOf(file) {
+  if (file.type.startsWith('image/')) {
+    const image = document.createElement('img');
+    image.src = file.url;
+    image.alt = file.filename || 'Picture';
+    return image;
+  }
+  const link = document.createElement('a');
+  link.href = file.url;
+  link.textContent = file.filename || file.type;
+  link.download = file.filename || '';
+  return link;
+}
+
+function readAsBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(',')[1] || '');
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
 
 async function refresh() {
   const response = await fetch('/simulator/messages?phone=' + encodeURIComponent(from.value));
   if (!response.ok) return;
   const { texts } = await response.json();
+  const key = JSON.stringify(texts.map((text) => text.carrierId));
+  if (key === shown) return;
+  shown = key;
   thread.replaceChildren(...texts.map((text) => {
     const item = document.createElement('li');
     item.className = text.direction;
-    item.textContent = text.body;
+    for (const file of text.media || []) item.append(mediaOf(file));
+    if (text.body !== '') item.append(document.createTextNode(text.body));
     return item;
   }));
 }
@@ -67,13 +100,24 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   status.textContent = 'Sending…';
   status.className = '';
+  const media = await Promise.all([...attach.files].map(async (file) => ({
+    filename: file.name,
+    type: file.type,
+    data: await readAsBase64(file),
+  })));
+  if (body.value.trim() === '' && media.length === 0) {
+    status.textContent = 'Write a message or attach a picture.';
+    status.className = 'error';
+    return;
+  }
   const response = await fetch('/simulator/inbound', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from: from.value, body: body.value }),
+    body: JSON.stringify({ from: from.value, body: body.value, ...(media.length > 0 && { media }) }),
   });
   if (response.ok) {
     body.value = '';
+    attach.value = '';
     status.textContent = 'Sent.';
   } else {
     const { error } = await response.json();

@@ -9,17 +9,23 @@ import {
   TWILIO_STATUS_PATH,
   twilioErrorMessage,
 } from '../carriers/twilio';
+import { fetchTwilioMedia, twilioMediaRefs } from '../carriers/twilioMedia';
 import { isValidTwilioSignature, parseForm, type FormParams } from '../carriers/twilioSignature';
+import { ok } from '../../shared/result';
 import type { StatusUpdate } from '../carriers/types';
 import { applyDeliveryStatus } from '../domain/outbound';
 import { HttpError } from './errors';
-import { acceptInbound, sendRepliesOf } from './inbound';
+import { acceptInbound, sendRepliesOf, type InboundFile } from './inbound';
 import { BODY_LIMITS, MINUTE_MS, requestsLimited } from './limits';
 import type { AreaOptions } from './types';
 
 export interface TwilioWebhookOptions {
+  /** With the auth token, fetches an MMS's files from Twilio's API. */
+  readonly accountSid: string;
   /** Signs every webhook Twilio sends. */
   readonly authToken: string;
+  /** TWILIO_API_BASE: the only host an MMS's files are fetched from (then Twilio's media hosts). */
+  readonly apiBase: string;
   /** The address Twilio is configured with; signatures are computed against it. */
   readonly publicUrl: string;
 }
@@ -89,15 +95,23 @@ async function twilioInbound(
 ): Promise<FastifyReply> {
   const params = signedForm(twilio, request);
   const from = required(params, 'From');
-  const body = required(params, 'Body');
+  const refs = twilioMediaRefs(params);
+  // An MMS of pictures only comes with an empty Body, or none.
+  const body = refs.length > 0 ? (params.Body?.[0] ?? '') : required(params, 'Body');
   const carrierId = required(params, 'MessageSid');
   if (carrierId.trim() === '') throw new HttpError(422, 'invalid-input', 'MessageSid is empty.');
-  const ingested = await acceptInbound(context, {
-    from,
-    to: optional(params, 'To'),
-    body,
-    carrierId,
+  const files = refs.map((ref): InboundFile => async () => {
+    const fetched = await fetchTwilioMedia(ref.url, twilio);
+    if (!fetched.ok) return fetched;
+    const { body: stream, claimedType, filename } = fetched.value;
+    return ok({ body: stream, claimedType: ref.claimedType ?? claimedType, filename });
   });
+  const ingested = await acceptInbound(
+    context,
+    { from, to: optional(params, 'To'), body, carrierId },
+    files,
+    { source: 'carrier', log: request.log },
+  );
   void reply.code(200).type('text/xml; charset=utf-8').send(EMPTY_TWIML);
   sendRepliesOf(context, ingested, request.log);
   return reply;

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { Role } from '../../shared/consent';
 import type { Change } from '../../shared/protocol/entities';
@@ -10,6 +13,8 @@ import { migrate } from '../db/migrate';
 import type { ServerContext } from '../domain/context';
 import { ingestInbound } from '../domain/ingest';
 import { applyDeliveryStatus } from '../domain/outbound';
+import { LocalBlobStore } from '../media/localStore';
+import { createMediaService } from '../media/service';
 import { freshStorage } from './storage';
 
 export const BUSINESS_NUMBER = '+12015550100';
@@ -46,6 +51,7 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
   );
   const simulator = new PhoneSimulator();
   const published: Change[] = [];
+  const mediaDir = mkdtempSync(join(tmpdir(), 'textdesk-media-'));
   const context: ServerContext = {
     db: storage.db,
     carrier: simulator,
@@ -53,6 +59,13 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
     publicUrl: PUBLIC_URL,
     now: () => new Date(),
     publish: (_account, changes) => published.push(...changes),
+    media: createMediaService({
+      db: storage.db,
+      store: new LocalBlobStore(join(mediaDir, 'files')),
+      secret: Buffer.alloc(32, 7),
+      publicUrl: () => PUBLIC_URL,
+      tempDir: join(mediaDir, 'incoming'),
+    }),
   };
   const receipts: Promise<unknown>[] = [];
   simulator.onStatus((update) => receipts.push(applyDeliveryStatus(context, update)));
@@ -90,6 +103,7 @@ export async function startTestServer(dialect: DialectName): Promise<TestServer>
     close: async () => {
       await settled().catch(() => undefined);
       await storage.close();
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }

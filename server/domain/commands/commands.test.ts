@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_QUIET_HOURS } from '../../../shared/consent';
 import { CommandSchema, type Command, type CommandValue } from '../../../shared/protocol/commands';
@@ -10,6 +12,11 @@ import { createAccount } from '../../accounts/accounts';
 import { forgetOldKeys, runCommand } from './index';
 
 const CUSTOMER = '+12015550123';
+
+const samplePng = (): Promise<Buffer> =>
+  sharp({ create: { width: 200, height: 100, channels: 3, background: '#48c' } })
+    .png()
+    .toBuffer();
 const { start, current } = serverPerTest();
 
 const inbound = (body: string, from = CUSTOMER) => textFrom(current(), from, body);
@@ -98,20 +105,40 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
     expect(reused.result).toMatchObject({ ok: false, error: { code: 'key-reused' } });
   });
 
-  test('a text with attachments is refused, never sent as a plain SMS without them, and one with neither words nor files is refused', async () => {
+  test('a text with a picture is sent as an MMS with the picture, after the send gate, and one with neither words nor files is refused', async () => {
     const server = await start(dialect);
     const agent = await server.user('agent');
-    const { conversationId } = await inbound('hello?');
-    const withPicture = await run(agent, {
+    const { conversationId } = await inbound('Where are you?');
+    const media = server.context.media;
+    if (media === undefined) throw new Error('The test server keeps media.');
+    const picture = await media.ingest({
+      accountId: server.accountId,
+      source: 'upload',
+      body: Readable.from([await samplePng()]),
+      filename: 'map.png',
+    });
+    if (!picture.ok) throw new Error(picture.error.message);
+
+    const sent = await ok(agent, {
       type: 'message.send',
       conversationId,
       body: 'Here is the map',
-      mediaIds: ['media-1'],
+      mediaIds: [picture.value.id],
     });
-    expect(withPicture.result).toMatchObject({
-      ok: false,
-      error: { code: 'invalid-input', message: expect.stringContaining('pictures') as unknown },
+    expect(sent.message.media.map((item) => item.id)).toEqual([picture.value.id]);
+    expect(sent.shrunk).toEqual([]);
+    const [received] = server.simulator.received(CUSTOMER);
+    expect(received?.body).toBe('Here is the map');
+    expect(received?.media).toHaveLength(1);
+    expect(received?.media[0]?.url).toMatch(/\/media\/.+\/original\?expires=\d+&signature=/u);
+
+    const unknown = await run(agent, {
+      type: 'message.send',
+      conversationId,
+      body: 'And this',
+      mediaIds: ['no-such-file'],
     });
+    expect(unknown.result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(
       CommandSchema.safeParse({ type: 'message.send', conversationId, body: ' ' }).success,
     ).toBe(false);
@@ -119,8 +146,22 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
       CommandSchema.safeParse({ type: 'message.send', conversationId, body: '', mediaIds: ['m1'] })
         .success,
     ).toBe(true);
-    const sent = server.simulator.thread(CUSTOMER).filter((text) => text.direction === 'received');
-    expect(sent).toHaveLength(0);
+    // Neither the unknown file's text nor anything else went out as a plain SMS.
+    expect(server.simulator.received(CUSTOMER)).toHaveLength(1);
+  });
+
+  test("an opted-out contact's MMS is refused for consent before its files are looked at", async () => {
+    const server = await start(dialect);
+    const agent = await server.user('agent');
+    const { conversationId } = await inbound('STOP');
+    const refused = await run(agent, {
+      type: 'message.send',
+      conversationId,
+      body: '',
+      mediaIds: ['no-such-file'],
+    });
+    expect(refused.result).toMatchObject({ ok: false, error: { code: 'opted-out' } });
+    expect(server.simulator.received(CUSTOMER).filter((text) => text.media.length > 0)).toEqual([]);
   });
 
   test('keys are remembered for 30 days, then forgotten', async () => {

@@ -144,12 +144,15 @@ export const messageSend: Handler<'message.send'> = async (scope, command) => {
     kind: scope.origin === 'api' ? 'api' : 'reply',
   });
   if (!gate.allowed) return refuse(gate.code === 'blocked' ? 'blocked' : 'opted-out', gate.reason);
-  if ((command.mediaIds?.length ?? 0) > 0) {
-    // Never sent as a plain SMS without them: refused until the media store is in place.
-    return refuse(
-      'invalid-input',
-      'This server cannot send pictures or files yet. Remove the attachments to send the text.',
-    );
+  // Files after consent, so an opted-out contact hears "opted out", not "too large".
+  const prepared = scope.media.prepared.get(command);
+  if (prepared !== undefined && !prepared.ok)
+    return refuse('invalid-input', prepared.error.message);
+  const files = prepared?.value.media ?? [];
+  if (files.length > 0) {
+    // Never sent as a plain SMS without them.
+    const refusal = scope.media.refusal(contact.phone);
+    if (refusal !== null) return refuse('invalid-input', refusal);
   }
 
   const sendAt = command.sendAt === undefined ? null : new Date(command.sendAt);
@@ -164,11 +167,13 @@ export const messageSend: Handler<'message.send'> = async (scope, command) => {
     author_id: authorOf(scope),
     send_at: scheduled ? sendAt.toISOString() : null,
   });
+  if (files.length > 0) message.media = JSON.stringify(files);
   await insertMessage(scope, message);
+  if (files.length > 0) await scope.media.attach(message.id, files);
   await updateConversation(scope, conversation.id, { last_activity_at: scope.at });
   // A scheduled text is the scheduler's to send, when due and outside quiet hours.
   if (!scheduled) scope.queued.push(message.id);
-  return ok({ message: messageSnapshot(message), shrunk: [] });
+  return ok({ message: messageSnapshot(message), shrunk: [...(prepared?.value.shrunk ?? [])] });
 };
 
 /** An internal note: seen by the team, never sent. */

@@ -39,6 +39,7 @@ import { businessNumberAdd, hashPasswords, userCreate, userUpdate } from './admi
 import { listCleanup, listDelete, listRename } from './lists';
 import { campaignSend } from './campaigns';
 import { accountUpdateWithQuietHours } from './quietHours';
+import { prepareMedia } from './mediaPrep';
 import type { CommandOrigin, Handler, Scope } from './scope';
 import { listCreate, triggersUpdate } from './settings';
 import { templatesUpdate } from './templates';
@@ -152,6 +153,7 @@ export async function runCommands<const C extends readonly Command[]>(
     return { result: stored as Result<Values<C>, CommandError>, replayed: true, sending: done };
 
   const passwordHashes = await hashPasswords(commands);
+  const preparedMedia = await prepareMedia(context, user, commands);
   const now = context.now();
   const at = now.toISOString();
   let committed:
@@ -187,6 +189,14 @@ export async function runCommands<const C extends readonly Command[]>(
           changes: [],
           queued: [],
           passwordHashes,
+          media: {
+            prepared: preparedMedia,
+            refusal: (to) => context.carrier.mediaRefusal(to),
+            attach: (messageId, media) =>
+              context.media === undefined
+                ? Promise.resolve(JSON.stringify(media))
+                : context.media.attach(trx, messageId, media),
+          },
           cuts: { sessionIds: [], userIds: [] },
         };
         const values: unknown[] = [];

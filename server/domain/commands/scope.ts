@@ -11,11 +11,13 @@ import type {
   CommandValue,
 } from '../../../shared/protocol/commands';
 import type { PendingChange } from '../../../shared/protocol/entities';
+import type { MediaSnapshot } from '../../../shared/protocol/media';
 import { fail, type Result } from '../../../shared/result';
 import type { SessionUser } from '../../auth/sessions';
 import { forUpdate } from '../../db/locks';
 import type { Contact, Conversation, Database, Message } from '../../db/schema';
 import { newMessageRow } from '../records';
+import type { PreparedMedia } from './mediaPrep';
 
 /** Where a command came from; the send gate words API sends differently (R6). */
 export type CommandOrigin = 'desktop' | 'api';
@@ -36,8 +38,18 @@ export interface Scope {
   readonly queued: string[];
   /** The password hash of each command that carries a password, made before the transaction. */
   readonly passwordHashes: ReadonlyMap<Command, string>;
+  /** Pictures and files of the commands that send some, prepared before the transaction. */
+  readonly media: ScopeMedia;
   /** Live connections to close once committed: ended sessions, people whose access was removed. */
   readonly cuts: { readonly sessionIds: string[]; readonly userIds: string[] };
+}
+
+export interface ScopeMedia {
+  readonly prepared: ReadonlyMap<Command, PreparedMedia>;
+  /** Why the carrier cannot send an MMS to this number; null when it can. */
+  refusal(to: string): string | null;
+  /** Records, in the transaction, which files a message (already inserted) shows. */
+  attach(messageId: string, media: readonly MediaSnapshot[]): Promise<string>;
 }
 
 export type CommandResult<T extends CommandType> = Result<CommandValue<T>, CommandError>;
