@@ -10,6 +10,7 @@ import {
   mayNavigate,
   META_CONTENT_SECURITY_POLICY,
   resolveAppAsset,
+  saveDialogFor,
 } from './security';
 
 const root = mkdtempSync(join(tmpdir(), 'textdesk-renderer-'));
@@ -104,6 +105,19 @@ describe('content security policy', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe|https?:|\*/u);
   });
 
+  test('message pictures, audio, video and a vCard’s text come from the app’s own origin only', () => {
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split('; ').map((directive) => {
+        const [name = '', ...values] = directive.split(' ');
+        return [name, values] as const;
+      }),
+    );
+    expect(directives.get('img-src')).toEqual(["'self'"]);
+    expect(directives.get('media-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/data:|blob:/u);
+  });
+
   test('the <meta> version drops only what a meta tag may not carry', () => {
     expect(META_CONTENT_SECURITY_POLICY).not.toContain('frame-ancestors');
     expect(META_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
@@ -114,5 +128,18 @@ describe('content security policy', () => {
     expect(policy).toContain("script-src 'self' 'unsafe-inline' http://localhost:5173");
     expect(policy).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173");
     expect(policy).toContain("object-src 'none'");
+  });
+});
+
+describe('downloads', () => {
+  test('always ask where to save, suggesting the file’s own name and nothing more', () => {
+    expect(saveDialogFor('invoice march.pdf')).toEqual({
+      title: 'Save file',
+      defaultPath: 'invoice march.pdf',
+    });
+    expect(saveDialogFor('../../.bashrc').defaultPath).toBe('bashrc');
+    expect(saveDialogFor('C:\\Windows\\evil.exe').defaultPath).toBe('evil.exe');
+    expect(saveDialogFor('a\u0000b\u202Ec.txt').defaultPath).toBe('abc.txt');
+    expect(saveDialogFor('').defaultPath).toBe('file');
   });
 });

@@ -14,6 +14,8 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /**
  * The renderer's Content Security Policy: only the app's own scripts, styles
  * and fonts, no inline script, no remote anything, no plugins or frames.
+ * Message files come from the same origin (`/media/…`, served by main), so
+ * no server's or storage bucket's address is ever allowed.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -21,9 +23,12 @@ export const CONTENT_SECURITY_POLICY = [
   // The contacts import reads files in a worker of the app's own.
   "worker-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  // Message pictures are the app's own /media/… paths (staged files too), never data: or blob:.
+  "img-src 'self'",
   "font-src 'self'",
+  // 'self' takes in /media/<id>/original, which the renderer reads a vCard's text from.
   "connect-src 'self'",
+  // Audio and video of messages, from /media/… as well.
   "media-src 'self'",
   "manifest-src 'self'",
   "base-uri 'none'",
@@ -112,4 +117,19 @@ export function resolveAppAsset(root: string, requestUrl: string): string | null
   const base = path.resolve(root);
   const file = path.resolve(base, relative);
   return file.startsWith(base + path.sep) ? file : null;
+}
+
+/**
+ * The save dialog every download gets (a file saved from a message, the
+ * renderer's `<a download href="/media/<id>/original">`): the person always
+ * chooses where it goes, and nothing downloaded is ever opened by the app.
+ * The suggested name is the file's own, without folders or control characters.
+ */
+export function saveDialogFor(filename: string): { title: string; defaultPath: string } {
+  const name = path
+    .basename(filename.replaceAll('\\', '/'))
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/^\.+/u, '')
+    .trim();
+  return { title: 'Save file', defaultPath: name === '' ? 'file' : name };
 }

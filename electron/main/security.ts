@@ -1,19 +1,28 @@
 import { app, session, shell, type WebContents } from 'electron';
-import { externalLinkTarget, mayNavigate, type AppOrigins } from '../core/security';
+import { externalLinkTarget, mayNavigate, saveDialogFor, type AppOrigins } from '../core/security';
 
 /**
  * Electron's security checklist, applied to every web contents the app ever
  * creates: no navigation away from the app, no new windows (https links a
  * person clicks open in their browser), no <webview>, and every permission
  * request (camera, notifications from the page, geolocation…) denied.
+ * Every download asks where to save it, and is never opened.
  */
 export function hardenApp(origins: AppOrigins): void {
   app.on('web-contents-created', (_event, contents) => {
     hardenContents(contents, origins);
   });
-  app.on('session-created', denyPermissions);
+  app.on('session-created', hardenSession);
   void app.whenReady().then(() => {
-    denyPermissions(session.defaultSession);
+    hardenSession(session.defaultSession);
+  });
+}
+
+function hardenSession(target: Electron.Session): void {
+  denyPermissions(target);
+  // No save path is set, so Electron shows the save dialog; it never opens what it saved.
+  target.on('will-download', (_event, item) => {
+    item.setSaveDialogOptions(saveDialogFor(item.getFilename()));
   });
 }
 

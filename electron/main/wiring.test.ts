@@ -125,7 +125,11 @@ describe('every web contents is hardened', () => {
 
   test('permission requests of new sessions are denied', () => {
     hardenApp({});
-    const session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
+    const session = {
+      setPermissionRequestHandler: vi.fn(),
+      setPermissionCheckHandler: vi.fn(),
+      on: vi.fn(),
+    };
     for (const listener of electron.appEvents.get('session-created') ?? []) listener(session);
     const [requestHandler] = session.setPermissionRequestHandler.mock.calls[0] as [
       (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
@@ -135,6 +139,26 @@ describe('every web contents is hardened', () => {
     expect(callback).toHaveBeenCalledWith(false);
     const [checkHandler] = session.setPermissionCheckHandler.mock.calls[0] as [() => boolean];
     expect(checkHandler()).toBe(false);
+  });
+
+  test('every download asks where to save it (a save dialog), and none is saved or opened on its own', () => {
+    hardenApp({});
+    const session = new EventEmitter() as EventEmitter & Record<string, unknown>;
+    session.setPermissionRequestHandler = vi.fn();
+    session.setPermissionCheckHandler = vi.fn();
+    for (const listener of electron.appEvents.get('session-created') ?? []) listener(session);
+    const item = {
+      getFilename: () => '../invoice.pdf',
+      setSaveDialogOptions: vi.fn(),
+      setSavePath: vi.fn(),
+    };
+    session.emit('will-download', { preventDefault: vi.fn() }, item, {});
+    expect(item.setSaveDialogOptions).toHaveBeenCalledWith({
+      title: 'Save file',
+      defaultPath: 'invoice.pdf',
+    });
+    expect(item.setSavePath).not.toHaveBeenCalled();
+    expect(electron.openExternal).not.toHaveBeenCalled();
   });
 });
 
