@@ -24,7 +24,7 @@ export function mediaSnapshot(row: MediaRow): MediaSnapshot {
     sha256: row.sha256,
     type: row.type,
     kind: mediaKindOf(row.type),
-    size: Number(row.size),
+    size: row.size,
     filename: row.filename,
     claimedType: row.claimed_type === row.type ? null : row.claimed_type,
     width: row.width,
@@ -96,6 +96,15 @@ export async function ensureBlob(
   ) {
     return existing;
   }
+  if (existing !== undefined) {
+    // Stored again (its bytes were swept): counted as new, so a sweep leaves the bytes
+    // alone (SETTLING_MS) until the file that needs them is recorded.
+    await db
+      .updateTable('media_blobs')
+      .set({ created_at: now.toISOString() })
+      .where('sha256', '=', file.sha256)
+      .execute();
+  }
   const sniffed = await sniffFile(file.path);
   const preview = join(file.workDir, 'preview');
   const thumbnail = join(file.workDir, 'thumbnail');
@@ -116,7 +125,7 @@ export async function ensureBlob(
     width: derived?.width ?? null,
     height: derived?.height ?? null,
     preview_type: derived?.previewType ?? null,
-    created_at: existing?.created_at ?? now.toISOString(),
+    created_at: now.toISOString(),
   };
   await db
     .insertInto('media_blobs')
