@@ -150,12 +150,12 @@ export async function prepareForSending(
   if (!found.ok) return found;
   const rows = found.value;
   const isPicture = (row: MediaRow): boolean => mediaKindOf(row.type) === 'image';
-  const total = rows.reduce((sum, row) => sum + Number(row.size), 0);
+  const total = rows.reduce((sum, row) => sum + row.size, 0);
   const fixed = rows.filter((row) => !isPicture(row));
-  const fixedBytes = fixed.reduce((sum, row) => sum + Number(row.size), 0);
+  const fixedBytes = fixed.reduce((sum, row) => sum + row.size, 0);
   const limit = formatBytes(limits.maxTotalBytes);
   if (fixedBytes > limits.maxTotalBytes) {
-    const names = fixed.map((row) => `${nameOf(row)} (${formatBytes(Number(row.size))})`);
+    const names = fixed.map((row) => `${nameOf(row)} (${formatBytes(row.size)})`);
     return fail({
       code: 'too-large',
       message: `Files can be ${limit} in all in one message; ${names.join(', ')} ${fixed.length === 1 ? 'is' : 'are'} more than that. Pictures are made smaller automatically, other files cannot be.`,
@@ -167,14 +167,14 @@ export async function prepareForSending(
   ) {
     return ok({ media: rows.map(mediaSnapshot), shrunk: [] });
   }
-  const pictures = rows.filter(isPicture).sort((a, b) => Number(a.size) - Number(b.size));
+  const pictures = rows.filter(isPicture).sort((a, b) => a.size - b.size);
   const replaced = new Map<string, MediaSnapshot>();
   const shrunk = new Map<string, Shrunk>();
   let left = limits.maxTotalBytes - fixedBytes;
   for (const [index, row] of pictures.entries()) {
     const share = Math.floor(left / (pictures.length - index));
-    if (Number(row.size) <= share && SENT_AS_IS.has(row.type)) {
-      left -= Number(row.size);
+    if (row.size <= share && SENT_AS_IS.has(row.type)) {
+      left -= row.size;
       continue;
     }
     const copy = await shrunkCopy(context, row, share);
@@ -186,8 +186,8 @@ export async function prepareForSending(
     }
     left -= copy.size;
     replaced.set(row.id, copy);
-    if (copy.size < Number(row.size)) {
-      shrunk.set(row.id, { mediaId: copy.id, fromBytes: Number(row.size), toBytes: copy.size });
+    if (copy.size < row.size) {
+      shrunk.set(row.id, { mediaId: copy.id, fromBytes: row.size, toBytes: copy.size });
     }
   }
   return ok({
