@@ -18,6 +18,8 @@ import { openCache, type CacheClient } from './cache/client';
 import { createCampaignHandlers } from './campaignHandlers';
 import { createCoreHandlers } from './handlers';
 import { createManageHandlers, sendWithoutOutbox } from './manageHandlers';
+import type { MediaResponse } from './media/serve';
+import { DesktopMedia } from './mediaHandlers';
 import { PresenceRoster } from './presence';
 import { Refusal } from './refusal';
 import {
@@ -61,6 +63,8 @@ export interface DesktopCoreOptions {
   readonly onError?: (error: unknown) => void;
   /** The session's token was replaced by a fresh one (kept in the settings). */
   readonly onTokenRefreshed?: () => void;
+  /** Bytes of message files' originals kept on this computer (500 MB by default). */
+  readonly mediaOriginalsCap?: number;
 }
 
 interface Connection {
@@ -104,12 +108,41 @@ export class DesktopCore {
   #badgeTimer: NodeJS.Timeout | undefined;
   /** One session change at a time (sign-in, sign-out, switching to solo). */
   #switching: Promise<unknown> = Promise.resolve();
+  readonly #media: DesktopMedia;
   readonly handlers: IpcHandlers;
 
   private constructor(options: DesktopCoreOptions) {
     this.#options = options;
     this.#secrets = options.secrets ?? PLAIN_SECRETS;
+    this.#media = new DesktopMedia({
+      dataDir: options.dataDir,
+      connection: () => {
+        const connection = this.#connection;
+        return connection === null
+          ? null
+          : {
+              serverUrl: connection.serverUrl,
+              token: connection.token,
+              accountId: connection.user.accountId,
+            };
+      },
+      ...(options.mediaOriginalsCap !== undefined && {
+        originalsCap: options.mediaOriginalsCap,
+      }),
+      onError: options.onError,
+    });
     this.handlers = this.#buildHandlers();
+  }
+
+  /**
+   * The renderer's `/media/…` paths (app:// in Electron, the preview host's
+   * origin in a browser): message files from the media cache, and staged ones.
+   */
+  serveMedia(
+    pathname: string,
+    request: { readonly range?: string | null; readonly download?: boolean } = {},
+  ): Promise<MediaResponse> {
+    return this.#media.serve(pathname, request);
   }
 
   /** Reads the settings and connects: the solo backend by default, else the team server. */
@@ -217,6 +250,11 @@ export class DesktopCore {
         });
       },
       onCount: () => holder.sync?.refreshStatus(),
+      // A text's staged files are uploaded just before it leaves, and dropped once answered.
+      prepare: this.#media.prepare,
+      onSettled: (command, state) => {
+        this.#media.settled(command, state);
+      },
     });
     await outbox.load();
     const presence = new PresenceRoster({
@@ -420,9 +458,7 @@ export class DesktopCore {
       ...base,
       ...createCampaignHandlers(() => this.#connected().cache),
       ...createManageHandlers({ connected: () => this.#connected() }),
-      'media.stage': () =>
-        Promise.reject(new Refusal('invalid-input', 'Attaching files is not ready yet.')),
-      'media.unstage': () => Promise.resolve(null),
+      ...this.#media.handlers(),
       'consent.explain': async (input) => {
         // How the account's own triggers read the text, once they are known.
         const triggers = (await this.#connection?.cache.account())?.triggers ?? [];

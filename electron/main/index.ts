@@ -67,7 +67,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', focus);
 
   void app.whenReady().then(async () => {
-    serveRenderer(rendererRoot);
+    // Media requests that come before the core is up are answered once it is.
+    let started: (running: DesktopCore) => void = () => undefined;
+    const ready = new Promise<DesktopCore>((resolve) => {
+      started = resolve;
+    });
+    serveRenderer(rendererRoot, async (pathname, request) =>
+      (await ready).serveMedia(pathname, request),
+    );
     core = await DesktopCore.start({
       dataDir: join(app.getPath('userData'), 'data'),
       appInfo: {
@@ -105,6 +112,7 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     const running = core;
+    started(running);
     const menuActions = () => {
       const url = running.session().simulatorUrl;
       return {

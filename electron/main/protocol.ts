@@ -1,6 +1,14 @@
 import { net, protocol } from 'electron';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY, resolveAppAsset } from '../core/security';
+import type { MediaResponse } from '../core/media/serve';
+import { APP_SCHEME, APP_HOST, CONTENT_SECURITY_POLICY, resolveAppAsset } from '../core/security';
+
+/** Answers app://textdesk/media/… (the renderer's pictures and files); core decides everything. */
+export type MediaServer = (
+  pathname: string,
+  request: { readonly range: string | null },
+) => Promise<MediaResponse>;
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
@@ -13,8 +21,21 @@ export function registerAppScheme(): void {
  * Serves the built renderer from app://textdesk/ with the strict CSP as a
  * header, instead of loading file:// pages (which could read any local file).
  */
-export function serveRenderer(rendererRoot: string): void {
+export function serveRenderer(rendererRoot: string, media: MediaServer): void {
   protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host === APP_HOST && url.pathname.startsWith('/media/')) {
+      const answer = await media(url.pathname, { range: request.headers.get('range') });
+      if (request.method === 'HEAD' && typeof answer.body !== 'string') answer.body.destroy();
+      const body =
+        typeof answer.body === 'string'
+          ? answer.body
+          : (Readable.toWeb(answer.body) as ReadableStream<Uint8Array>);
+      return new Response(request.method === 'HEAD' ? null : body, {
+        status: answer.status,
+        headers: answer.headers,
+      });
+    }
     const file = resolveAppAsset(rendererRoot, request.url);
     if (file === null) return new Response('Not found', { status: 404 });
     try {

@@ -131,6 +131,7 @@ export async function openCache(
     outboxAttempted: method('outboxAttempted'),
     outboxSettle: method('outboxSettle'),
     outboxEntry: method('outboxEntry'),
+    outboxReplace: method('outboxReplace'),
     campaigns: method('campaigns'),
     campaignRecipients: method('campaignRecipients'),
     campaignPreview: method('campaignPreview'),

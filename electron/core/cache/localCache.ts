@@ -139,6 +139,10 @@ export class LocalCache implements CacheMethods {
     return this.outbox.entry(key);
   }
 
+  outboxReplace(key: string, command: Command): void {
+    this.outbox.replace(key, command);
+  }
+
   campaigns(): readonly CampaignSnapshot[] {
     return this.campaignStore.list();
   }

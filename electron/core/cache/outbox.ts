@@ -46,6 +46,9 @@ export class Outbox {
         'UPDATE outbox SET state = ?, outcome = ? WHERE key = ?',
       ),
       entry: db.prepare<[string], OutboxRecord>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`),
+      replace: db.prepare<[string, string]>(
+        "UPDATE outbox SET command = ? WHERE key = ? AND state = 'pending'",
+      ),
       // Texts still to show in their conversation: waiting, or dropped before they left.
       sends: db.prepare<[string], OutboxRecord>(
         `SELECT ${COLUMNS} FROM outbox
@@ -78,6 +81,11 @@ export class Outbox {
   entry(key: string): OutboxEntry | null {
     const row = this.statements.entry.get(key);
     return row === undefined ? null : entry(row);
+  }
+
+  /** A pending command's new form: its staged files replaced by their server ids. */
+  replace(key: string, command: Command): void {
+    this.statements.replace.run(JSON.stringify(command), key);
   }
 
   /** A conversation's message.send entries that are pending or cancelled, oldest first. */

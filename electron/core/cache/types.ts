@@ -104,6 +104,8 @@ export interface CacheMethods {
       | { readonly state: 'refused' | 'cancelled'; readonly error: Failure },
   ): void;
   outboxEntry(key: string): OutboxEntry | null;
+  /** Rewrites a pending command (a message.send whose staged files were uploaded). */
+  outboxReplace(key: string, command: Command): void;
 
   /** The account's campaigns, newest first. */
   campaigns(): readonly CampaignSnapshot[];

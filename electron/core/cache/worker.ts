@@ -61,6 +61,9 @@ if (cache === null) {
       cache.outboxSettle(key, settled);
     },
     outboxEntry: ([key]) => cache.outboxEntry(key),
+    outboxReplace: ([key, command]) => {
+      cache.outboxReplace(key, command);
+    },
     campaigns: () => cache.campaigns(),
     campaignRecipients: ([query]) => cache.campaignRecipients(query),
     campaignPreview: ([query]) => cache.campaignPreview(query),

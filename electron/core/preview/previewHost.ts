@@ -51,6 +51,17 @@ const TYPES: Readonly<Record<string, string>> = {
 
 const BRIDGE_PATH = '/__preview/bridge.js';
 const SOCKET_PATH = '/__preview/socket';
+/** Carries the run's token to `/media/…` requests, which an <img> makes without the bridge. */
+const MEDIA_COOKIE = 'textdesk-preview';
+
+/** The value of one cookie of a request, or null. */
+function cookie(request: IncomingMessage, name: string): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return null;
+}
 
 const sameToken = (given: string | null, token: string): boolean => {
   if (given === null) return false;
@@ -89,7 +100,12 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHost
   let origin = '';
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const path = new URL(request.url ?? '/', 'http://preview').pathname;
+    const url = new URL(request.url ?? '/', 'http://preview');
+    const path = url.pathname;
+    if (path.startsWith('/media/')) {
+      await serveMedia(request, response, path);
+      return;
+    }
     if (path === BRIDGE_PATH) {
       response.writeHead(200, {
         'Content-Type': TYPES['.js'],
@@ -122,10 +138,42 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHost
       const html = body
         .toString('utf8')
         .replace('<head>', `<head><script src="${BRIDGE_PATH}"></script>`);
-      response.writeHead(200, headers).end(html);
+      // Opened with the run's token: pictures and files may be fetched from now on.
+      const given = url.searchParams.get('token');
+      const media = sameToken(given, token)
+        ? { 'Set-Cookie': `${MEDIA_COOKIE}=${token}; Path=/media; HttpOnly; SameSite=Strict` }
+        : {};
+      response.writeHead(200, { ...headers, ...media }).end(html);
       return;
     }
     response.writeHead(200, headers).end(body);
+  };
+
+  /** Message files, for a page opened with this run's token only (its cookie). */
+  const serveMedia = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<void> => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405).end();
+      return;
+    }
+    if (!sameToken(cookie(request, MEDIA_COOKIE), token)) {
+      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden');
+      return;
+    }
+    const answer = await core.serveMedia(path, { range: request.headers.range ?? null });
+    response.writeHead(answer.status, answer.headers);
+    if (typeof answer.body === 'string' || request.method === 'HEAD') {
+      if (typeof answer.body !== 'string') answer.body.destroy();
+      response.end(typeof answer.body === 'string' ? answer.body : undefined);
+      return;
+    }
+    const body = answer.body;
+    response.once('close', () => body.destroy());
+    body.once('error', () => response.destroy());
+    body.pipe(response);
   };
 
   const wss = new WebSocketServer({

@@ -14,7 +14,20 @@ export interface OutboxStore {
     settled: { state: 'done'; value: unknown } | { state: 'refused' | 'cancelled'; error: Failure },
   ): Promise<void>;
   outboxEntry(key: string): Promise<OutboxEntry | null>;
+  /** Writes a pending command's new form (its staged files' server ids). */
+  outboxReplace(key: string, command: Command): Promise<void>;
 }
+
+/**
+ * What must happen before a command leaves (uploading its staged files):
+ * the command to send, a refusal that fails it, or `later` to keep it
+ * queued (offline). `save` writes a changed command down at once, so a
+ * restart midway does not do the work twice.
+ */
+export type Prepare = (
+  command: Command,
+  save: (command: Command) => Promise<void>,
+) => Promise<{ readonly command: Command } | { readonly refused: Failure } | 'later'>;
 
 export interface OutboxOptions {
   readonly store: OutboxStore;
@@ -31,6 +44,9 @@ export interface OutboxOptions {
   readonly onCancelled: (entry: OutboxEntry, reason: Failure) => void;
   /** The number of waiting commands changed. */
   readonly onCount: (pending: number) => void;
+  readonly prepare?: Prepare;
+  /** The server answered a command (done or refused): its staged files may go. */
+  readonly onSettled?: (command: Command, state: 'done' | 'refused') => void;
   readonly now?: () => Date;
 }
 
@@ -78,7 +94,7 @@ export class Outbox {
     await this.#options.store.outboxAdd({ key, command, at });
     this.#setCount(this.#pending + 1);
     if (!this.#options.live()) return { state: 'queued', key };
-    return this.#serial(() => this.#sendOne(key, command));
+    return this.#serial(() => this.#sendOne(key));
   }
 
   /**
@@ -102,7 +118,7 @@ export class Outbox {
             continue;
           }
         }
-        const outcome = await this.#sendOne(entry.key, entry.command);
+        const outcome = await this.#sendOne(entry.key);
         // Connection trouble: the rest waits for the next catch-up.
         if (outcome.state === 'queued') return;
       }
@@ -115,7 +131,8 @@ export class Outbox {
     return run;
   }
 
-  async #sendOne(key: string, command: Command): Promise<Submitted> {
+  /** Sends the entry as written down (with any files it uploaded before a restart). */
+  async #sendOne(key: string): Promise<Submitted> {
     const entry = await this.#options.store.outboxEntry(key);
     if (entry?.state !== 'pending') {
       // Settled meanwhile (a flush got there first): report what happened.
@@ -123,9 +140,13 @@ export class Outbox {
       return { state: 'refused', error: entry?.outcome as Failure };
     }
     await this.#options.store.outboxAttempted(key);
+    const prepared = await this.#prepare(key, entry.command);
+    if (prepared === 'later') return { state: 'queued', key };
+    if ('refused' in prepared) return this.#settleRefused(key, prepared.command, prepared.refused);
+    const ready = prepared.command;
     let ack: CommandAck;
     try {
-      ack = await this.#options.send({ key, command });
+      ack = await this.#options.send({ key, command: ready });
     } catch (error) {
       if (error instanceof OfflineError) return { state: 'queued', key };
       throw error;
@@ -134,11 +155,33 @@ export class Outbox {
     if (ack.ok) {
       await this.#options.store.outboxSettle(key, { state: 'done', value: ack.value });
       this.#setCount(this.#pending - 1);
+      this.#options.onSettled?.(ready, 'done');
       return { state: 'done', value: ack.value };
     }
-    await this.#options.store.outboxSettle(key, { state: 'refused', error: ack.error });
+    return this.#settleRefused(key, ready, ack.error);
+  }
+
+  async #settleRefused(key: string, command: Command, error: Failure): Promise<Submitted> {
+    await this.#options.store.outboxSettle(key, { state: 'refused', error });
     this.#setCount(this.#pending - 1);
-    return { state: 'refused', error: ack.error };
+    this.#options.onSettled?.(command, 'refused');
+    return { state: 'refused', error };
+  }
+
+  /** The command as it will leave, after `prepare` (which may have done part of it before a restart). */
+  async #prepare(
+    key: string,
+    command: Command,
+  ): Promise<{ command: Command } | { command: Command; refused: Failure } | 'later'> {
+    const prepare = this.#options.prepare;
+    if (prepare === undefined) return { command };
+    let latest = command;
+    const answer = await prepare(command, async (changed) => {
+      latest = changed;
+      await this.#options.store.outboxReplace(key, changed);
+    });
+    if (answer === 'later') return 'later';
+    return 'refused' in answer ? { command: latest, refused: answer.refused } : answer;
   }
 
   #setCount(count: number): void {
