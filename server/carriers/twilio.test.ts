@@ -2,18 +2,23 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Change } from '../../shared/protocol/entities';
-import { startServer, type RunningServer } from '../app';
+import type { RunningServer } from '../app';
 import { loadConfig } from '../config';
 import { EMPTY_TWIML } from '../http/twilio';
-import { freePort } from '../testing/postgres';
-import { DIALECTS, freshStorage } from '../testing/storage';
+import { DIALECTS } from '../testing/storage';
 import { TWILIO_REFUSALS, TwilioStandIn } from '../testing/twilioStandIn';
+import {
+  startTwilioTestServer,
+  TWILIO_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN,
+  TWILIO_BUSINESS,
+  type TwilioTestServer,
+} from '../testing/twilioServer';
 import { TwilioCarrier } from './twilio';
 
-const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
-const AUTH_TOKEN = 'f3a1c0ffee5eed5a1ted0123456789ab';
-const BUSINESS = '+12015550100';
-const ADMIN = { email: 'owner@acme.test', password: 'correct horse battery' };
+const ACCOUNT_SID = TWILIO_ACCOUNT_SID;
+const AUTH_TOKEN = TWILIO_AUTH_TOKEN;
+const BUSINESS = TWILIO_BUSINESS;
 
 test('CARRIER=twilio without its settings is refused at start, naming each one', () => {
   expect(() => loadConfig({ CARRIER: 'twilio' })).toThrow(
@@ -150,50 +155,18 @@ describe('the Twilio carrier on its own', () => {
 });
 
 describe.each(DIALECTS)('Twilio webhooks and sending on %s', (dialect) => {
+  let twilio: TwilioTestServer;
   let server: RunningServer;
   let standIn: TwilioStandIn;
-  let dropDatabase: () => Promise<void>;
   let token: string;
 
   beforeAll(async () => {
-    standIn = await TwilioStandIn.start(ACCOUNT_SID, AUTH_TOKEN);
-    const storage = await freshStorage(dialect);
-    dropDatabase = () => storage.close();
-    // PUBLIC_URL must be known before start: Twilio signs against it.
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    server = await startServer(
-      loadConfig({
-        PORT: String(port),
-        DATABASE_URL: storage.url,
-        PUBLIC_URL: publicUrl,
-        TEXTDESK_ADMIN_EMAIL: ADMIN.email,
-        TEXTDESK_ADMIN_PASSWORD: ADMIN.password,
-        TEXTDESK_BUSINESS_NAME: 'Acme Dental',
-        TEXTDESK_BUSINESS_NUMBER: BUSINESS,
-        CARRIER: 'twilio',
-        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_FROM: BUSINESS,
-        TWILIO_API_BASE: standIn.url,
-        LOG_LEVEL: 'silent',
-      }),
-    );
-    expect(server.url).toBe(publicUrl);
-    standIn.smsUrl = `${publicUrl}/webhooks/twilio/sms`;
-    const login = await fetch(`${server.url}/api/v1/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    token = ((await login.json()) as { token: string }).token;
+    twilio = await startTwilioTestServer(dialect);
+    ({ server, standIn, token } = twilio);
+    expect(server.url).toBe(server.context.publicUrl);
   });
 
-  afterAll(async () => {
-    await server.close();
-    await standIn.close();
-    await dropDatabase();
-  });
+  afterAll(() => twilio.close());
 
   const messagesFrom = (carrierId: string) =>
     server.storage.db

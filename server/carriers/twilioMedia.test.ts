@@ -277,6 +277,29 @@ describe('fetchTwilioMedia with Twilio’s own hosts', () => {
     ]);
   });
 
+  test('follows a redirect to Twilio’s media bucket on S3, and only that bucket', async () => {
+    for (const bucket of [
+      'https://s3-external-1.amazonaws.com/media.twiliocdn.com/AC1/abc?X-Amz-Signature=s',
+      'https://media.twiliocdn.com.s3.amazonaws.com/AC1/abc',
+    ]) {
+      const { asked, fake } = scripted([redirect(bucket), file]);
+      const result = await fetchTwilioMedia(url, options(fake));
+      if (!result.ok) throw new Error(result.error.message);
+      expect(asked[1]).toEqual({ url: bucket, authorization: null });
+    }
+    for (const other of [
+      'https://s3-external-1.amazonaws.com/someone-elses-bucket/abc',
+      'https://attacker.s3.amazonaws.com/media.twiliocdn.com/abc',
+      'https://s3.amazonaws.com.attacker.example/media.twiliocdn.com/abc',
+    ]) {
+      const { fake } = scripted([redirect(other), file]);
+      expect(await fetchTwilioMedia(url, options(fake))).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden-host' },
+      });
+    }
+  });
+
   test('refuses plain HTTP, look-alike and foreign hosts, and more than 3 redirects', async () => {
     for (const location of [
       'http://media.twiliocdn.com/AC1/abc',

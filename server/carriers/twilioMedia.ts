@@ -45,6 +45,20 @@ export interface FetchTwilioMediaOptions {
 export const TWILIO_API_ORIGIN = 'https://api.twilio.com';
 /** Hosts Twilio's media addresses redirect to (media.twiliocdn.com, mms.twiliocdn.com…). */
 const TWILIO_MEDIA_HOST_SUFFIXES = ['.twilio.com', '.twiliocdn.com'];
+/**
+ * Twilio's media bucket on Amazon S3, where its media addresses often end
+ * up (https://s3-external-1.amazonaws.com/media.twiliocdn.com/AC…/…): only
+ * that bucket, by path or by bucket host name, never S3 in general.
+ */
+const TWILIO_MEDIA_BUCKET = 'media.twiliocdn.com';
+const S3_HOST = /^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/u;
+
+function isTwilioBucket(url: URL): boolean {
+  const host = url.hostname.toLowerCase();
+  if (S3_HOST.test(host)) return url.pathname.startsWith(`/${TWILIO_MEDIA_BUCKET}/`);
+  const bucket = `${TWILIO_MEDIA_BUCKET}.`;
+  return host.startsWith(bucket) && S3_HOST.test(host.slice(bucket.length));
+}
 const MAX_REDIRECTS = 3;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Types that say nothing about the file: the webhook's MediaContentType is the better claim. */
@@ -238,7 +252,7 @@ function isMediaHost(url: URL, api: URL): boolean {
   return (
     url.protocol === 'https:' &&
     (url.port === '' || url.port === '443') &&
-    TWILIO_MEDIA_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix))
+    (TWILIO_MEDIA_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix)) || isTwilioBucket(url))
   );
 }
 
