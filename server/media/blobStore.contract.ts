@@ -106,6 +106,16 @@ export function blobStoreContract(name: string, open: () => Promise<OpenedStore>
         expect(await read(store, key)).toBe('first');
       }));
 
+    test('the same file put twice at once is kept once, and both puts succeed', () =>
+      withStore(async (store) => {
+        const bytes = Buffer.alloc(256 * 1024, 'the same picture, texted twice');
+        const key = sha256(bytes);
+        const path = await source('same', bytes);
+        await Promise.all([1, 2, 3].map(() => store.putFile(key, path, 'image/png')));
+        expect((await store.get(key))?.size).toBe(bytes.length);
+        expect(await read(store, key)).toBe(bytes.toString());
+      }));
+
     test('has tells what is kept; delete removes it, and deleting nothing is no error', () =>
       withStore(async (store) => {
         const key = sha256('to remove');

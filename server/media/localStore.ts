@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -35,10 +36,14 @@ export class LocalBlobStore implements BlobStore {
     const target = this.pathOf(key);
     if ((await sizeOf(target)) !== null) return;
     await mkdir(dirname(target), { recursive: true });
-    const partial = `${target}.${process.pid}.${Date.now()}.part`;
+    // Its own name: the same file may be put twice at once (one picture in two texts).
+    const partial = `${target}.${randomUUID()}.part`;
     try {
       await copyFile(path, partial);
-      await rename(partial, target);
+      await rename(partial, target).catch(async (error: unknown) => {
+        // Windows refuses to replace a file someone is reading: then it is there already.
+        if ((await sizeOf(target)) === null) throw error;
+      });
     } finally {
       await rm(partial, { force: true });
     }

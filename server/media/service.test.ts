@@ -98,6 +98,20 @@ describe.each(DIALECTS)('media service on %s', (dialect) => {
     });
   });
 
+  test('the same picture arriving twice at once is taken in both times, kept once', async () => {
+    const { db, accountId, otherAccountId, media, stored } = await testbed(dialect);
+    const bytes = await photo(900, 700);
+    const [one, two] = await Promise.all(
+      [accountId, otherAccountId].map((id) =>
+        media.ingest({ accountId: id, source: 'carrier', body: Readable.from([bytes]) }),
+      ),
+    );
+    expect(one).toMatchObject({ ok: true, value: { kind: 'image', hasPreview: true } });
+    expect(two).toMatchObject({ ok: true, value: { kind: 'image', hasPreview: true } });
+    expect(await stored()).toHaveLength(3);
+    expect(await db.selectFrom('media_blobs').select('sha256').execute()).toHaveLength(1);
+  });
+
   test('an HTML page claiming to be image/jpeg is kept as a download, never shown', async () => {
     const { accountId, media, clock } = await testbed(dialect);
     const html = '<!doctype html><html><body><script>alert(document.cookie)</script></body></html>';
