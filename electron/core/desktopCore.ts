@@ -252,9 +252,7 @@ export class DesktopCore {
       onCount: () => holder.sync?.refreshStatus(),
       // A text's staged files are uploaded just before it leaves, and dropped once answered.
       prepare: this.#media.prepare,
-      onSettled: (command, state) => {
-        this.#media.settled(command, state);
-      },
+      onSettled: (command, state) => this.#media.settled(command, state),
     });
     await outbox.load();
     const presence = new PresenceRoster({

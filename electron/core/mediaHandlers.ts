@@ -143,16 +143,19 @@ export class DesktopMedia {
    * it was sent, their bytes become the originals in the media cache, so
    * the sender never downloads what they just sent.
    */
-  settled(command: Command, state: 'done' | 'refused'): void {
+  async settled(command: Command, state: 'done' | 'refused'): Promise<void> {
     if (command.type !== 'message.send' || (command.mediaIds ?? []).length === 0) return;
     const cache = this.cache();
-    void (async () => {
+    try {
       for (const record of await this.staged.uploadedAs(command.mediaIds ?? [])) {
         if (state === 'done' && cache !== null && record.uploaded !== null) {
           await cache.adopt(record.uploaded, await this.staged.bytes(record.id));
         }
         await this.staged.remove(record.id);
       }
-    })().catch((error: unknown) => this.#options.onError?.(error));
+    } catch (error) {
+      // Tidying up only: the text itself was answered.
+      this.#options.onError?.(error);
+    }
   }
 }

@@ -45,8 +45,8 @@ export interface OutboxOptions {
   /** The number of waiting commands changed. */
   readonly onCount: (pending: number) => void;
   readonly prepare?: Prepare;
-  /** The server answered a command (done or refused): its staged files may go. */
-  readonly onSettled?: (command: Command, state: 'done' | 'refused') => void;
+  /** The server answered a command (done or refused): its staged files may go. Awaited. */
+  readonly onSettled?: (command: Command, state: 'done' | 'refused') => Promise<void>;
   readonly now?: () => Date;
 }
 
@@ -154,8 +154,8 @@ export class Outbox {
     if (!ack.ok && TRANSIENT.has(ack.error.code)) return { state: 'queued', key };
     if (ack.ok) {
       await this.#options.store.outboxSettle(key, { state: 'done', value: ack.value });
+      await this.#options.onSettled?.(ready, 'done');
       this.#setCount(this.#pending - 1);
-      this.#options.onSettled?.(ready, 'done');
       return { state: 'done', value: ack.value };
     }
     return this.#settleRefused(key, ready, ack.error);
@@ -163,8 +163,8 @@ export class Outbox {
 
   async #settleRefused(key: string, command: Command, error: Failure): Promise<Submitted> {
     await this.#options.store.outboxSettle(key, { state: 'refused', error });
+    await this.#options.onSettled?.(command, 'refused');
     this.#setCount(this.#pending - 1);
-    this.#options.onSettled?.(command, 'refused');
     return { state: 'refused', error };
   }
 
