@@ -116,6 +116,15 @@ export function blobStoreContract(name: string, open: () => Promise<OpenedStore>
         expect(await read(store, key)).toBe(bytes.toString());
       }));
 
+    test('a file that cannot be read is an error, and nothing is kept under its key', () =>
+      withStore(async (store) => {
+        const key = sha256('gone before it was stored');
+        await expect(
+          store.putFile(key, join(folder, 'no-such-file'), 'image/png'),
+        ).rejects.toThrow();
+        expect(await store.has(key)).toBe(false);
+      }));
+
     test('has tells what is kept; delete removes it, and deleting nothing is no error', () =>
       withStore(async (store) => {
         const key = sha256('to remove');

@@ -141,6 +141,18 @@ describe.each(DIALECTS)('media service on %s', (dialect) => {
     expect(await media.openSigned(file.id, 'preview', queryOf(preview), clock.now)).toBeNull();
   });
 
+  test('a picture that cannot be decoded is kept as a download only', async () => {
+    const { accountId, media, clock } = await testbed(dialect);
+    const damaged = (await photo(800, 600)).subarray(0, 600);
+    const file = await ingested(media, { accountId, body: Readable.from([damaged]) });
+    expect(file).toMatchObject({ type: 'image/jpeg', hasPreview: false });
+    const query = queryOf(media.signedUrl(file.id, 'original'));
+    expect(await media.openSigned(file.id, 'original', query, clock.now)).toMatchObject({
+      type: 'image/jpeg',
+      attachment: true,
+    });
+  });
+
   test('a photo’s location and other metadata never reach its preview or thumbnail', async () => {
     const { accountId, media, clock } = await testbed(dialect);
     // Taken sideways (EXIF orientation 6), with where it was taken.

@@ -183,13 +183,15 @@ export function createMediaService(options: MediaServiceOptions): MediaService {
       const found = await store.get(keyOf[variant](row.sha256));
       if (found === null) return null;
       const kind = mediaKindOf(row.type);
+      // A picture with no preview could not be decoded (damaged, too many pixels): a download.
+      const inline =
+        kind === 'image' ? row.preview_type !== null : kind === 'audio' || kind === 'video';
       return {
         body: found.body,
         size: found.size,
         type: variant === 'original' ? row.type : (row.preview_type ?? row.type),
         filename: row.filename,
-        attachment:
-          variant === 'original' && kind !== 'image' && kind !== 'audio' && kind !== 'video',
+        attachment: variant === 'original' && !inline,
       };
     },
 
