@@ -521,11 +521,13 @@ export class DesktopCore {
       },
       'inbox.counts': async () => this.#connected().cache.counts(),
       'inbox.messages': async (input) =>
-        this.#connected().cache.messages({
-          conversationId: input.conversationId,
-          limit: input.limit ?? 100,
-          before: input.before,
-        }),
+        this.#media.describe(
+          await this.#connected().cache.messages({
+            conversationId: input.conversationId,
+            limit: input.limit ?? 100,
+            before: input.before,
+          }),
+        ),
       'inbox.contact': async ({ contactId }) => {
         const view = await this.#connected().cache.contact(contactId);
         if (view === null) throw new Refusal('not-found', 'That contact is not in this account.');

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { IpcHandlers } from '../../shared/ipc';
+import type { IpcHandlers, MessagePage } from '../../shared/ipc';
 import { isStagedId } from '../../shared/ipc/media';
 import type { Command } from '../../shared/protocol/commands';
-import type { MediaVariant } from '../../shared/protocol/media';
+import type { MediaSnapshot, MediaVariant } from '../../shared/protocol/media';
 import { MediaCache } from './media/mediaCache';
 import { serveMedia, type MediaResponse } from './media/serve';
 import {
@@ -28,6 +28,9 @@ export interface DesktopMediaOptions {
   readonly originalsCap?: number;
   readonly onError?: (error: unknown) => void;
 }
+
+/** Pictures a browser shows from their own bytes (not HEIC, which waits for the server's preview). */
+const SHOWN_AS_STAGED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
 const GONE = 'An attached file is no longer on this computer. Attach it again.';
 
@@ -80,6 +83,46 @@ export class DesktopMedia {
       },
       request,
     );
+  }
+
+  /**
+   * A page of a thread with its waiting texts' files described: a staged
+   * file as staged (a picture the browser shows is displayed from
+   * /media/staged/<id>), an uploaded one by the server's record.
+   */
+  async describe(page: MessagePage): Promise<MessagePage> {
+    if (!page.messages.some((message) => message.local !== null && message.media.length > 0)) {
+      return page;
+    }
+    const messages = await Promise.all(
+      page.messages.map(async (message) =>
+        message.local === null || message.media.length === 0
+          ? message
+          : {
+              ...message,
+              media: await Promise.all(message.media.map((item) => this.#described(item))),
+            },
+      ),
+    );
+    return { ...page, messages };
+  }
+
+  async #described(item: MediaSnapshot): Promise<MediaSnapshot> {
+    if (!isStagedId(item.id)) {
+      const [record] = await this.staged.uploadedAs([item.id]);
+      return record?.uploaded ?? item;
+    }
+    const record = await this.staged.find(item.id);
+    if (record === null) return item;
+    return {
+      ...item,
+      type: record.type,
+      kind: record.kind,
+      size: record.size,
+      filename: record.filename,
+      claimedType: record.claimedType === record.type ? null : record.claimedType,
+      hasPreview: record.kind === 'image' && SHOWN_AS_STAGED.has(record.type),
+    };
   }
 
   handlers(): Pick<IpcHandlers, 'media.stage' | 'media.unstage'> {

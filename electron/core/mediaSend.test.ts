@@ -68,6 +68,14 @@ describe('a text with a picture', () => {
       command: { type: 'message.send', conversationId, body: 'Here it is', mediaIds: [staged.id] },
     });
     expect(queued.state).toBe('queued');
+    const waiting = await desk.value<MessagePage>('inbox.messages', { conversationId });
+    expect(waiting.messages.at(-1)).toMatchObject({
+      body: 'Here it is',
+      local: 'outbox',
+      media: [
+        { id: staged.id, type: 'image/png', kind: 'image', filename: 'map.png', hasPreview: true },
+      ],
+    });
     const shown = await desk.core.serveMedia(`/media/staged/${staged.id}`);
     expect(shown.status).toBe(200);
     expect(await body(shown)).toEqual(Buffer.from(PNG, 'base64'));
