@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
-import { afterEach, beforeAll, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { MediaLimits } from '../../shared/protocol/media';
 import { createAccount } from '../accounts/accounts';
+import type { DialectName } from '../db/connect';
 import { migrate } from '../db/migrate';
-import { freshStorage } from '../testing/storage';
+import { DIALECTS, freshStorage } from '../testing/storage';
 import { LocalBlobStore } from './localStore';
 import { createMediaService } from './service';
 import type { IncomingFile } from './types';
@@ -22,9 +23,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A migrated SQLite database with two accounts and a media service over a temp folder. */
-async function testbed() {
-  const storage = await freshStorage('sqlite');
+/** A migrated database (SQLite unless told) with two accounts and a media service over a temp folder. */
+async function testbed(dialect: DialectName = 'sqlite') {
+  const storage = await freshStorage(dialect);
   cleanups.push(() => storage.close());
   await migrate(storage);
   const account = (name: string, businessNumber: string) =>
@@ -196,4 +197,14 @@ test('a WebP picture, which not every phone shows, goes as a JPEG even when it f
   expect((await sharp(await bytesOf(sent?.id ?? '')).metadata()).format).toBe('jpeg');
   // Told only when it came out smaller.
   expect(result.value.shrunk.every((item) => item.toBytes < item.fromBytes)).toBe(true);
+});
+
+describe.each(DIALECTS)('on %s', (dialect) => {
+  test('a text with no files has nothing to prepare', async () => {
+    const { accountId, media } = await testbed(dialect);
+    expect(await media.forSending(accountId, [], FIVE_MB)).toEqual({
+      ok: true,
+      value: { media: [], shrunk: [] },
+    });
+  });
 });

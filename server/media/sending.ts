@@ -146,6 +146,8 @@ export async function prepareForSending(
       message: `At most ${String(limits.maxCount)} files fit in one message; remove ${String(ids.length - limits.maxCount)}.`,
     });
   }
+  // No query at all: PostgreSQL refuses `in ()`.
+  if (ids.length === 0) return ok({ media: [], shrunk: [] });
   const found = await mediaFor(context.db, accountId, ids);
   if (!found.ok) return found;
   const rows = found.value;
