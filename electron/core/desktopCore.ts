@@ -12,6 +12,7 @@ import type {
 } from '../../shared/ipc';
 import { refusalFor, type Command } from '../../shared/protocol/commands';
 import type { Change, UserSnapshot } from '../../shared/protocol/entities';
+import { describeMedia } from '../../shared/protocol/media';
 import type { Failure } from '../../shared/result';
 import { startSoloServer, type SoloServer } from '../../server';
 import { openCache, type CacheClient } from './cache/client';
@@ -368,7 +369,8 @@ export class DesktopCore {
             notify({
               conversationId: row.id,
               title: row.name === '' ? formatPhone(row.phone) : row.name,
-              body: message.body,
+              // A picture with no words still says what came: "📷 Photo".
+              body: message.body.trim() === '' ? describeMedia(message.media) : message.body,
             });
           })
           .catch((error: unknown) => this.#options.onError?.(error));
