@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterEach, expect, test } from 'vitest';
+import { createAccount } from '../accounts/accounts';
+import { loadConfig } from '../config';
+import { migrate } from '../db/migrate';
+import { freshStorage } from '../testing/storage';
 import { blobStoreContract } from './blobStore.contract';
 import { LocalBlobStore } from './localStore';
+import { openMedia } from './setup';
 
 const folders: string[] = [];
 afterEach(async () => {
@@ -55,4 +61,42 @@ test('a key that is not a hash is refused, so nothing outside the folder is read
     await expect(store.get(key)).rejects.toThrow('Not a media key');
   }
   expect(await store.has(`${sha('x')}.thumbnail`)).toBe(false);
+});
+
+test('MEDIA_STORE=local keeps files under MEDIA_DIR, and addresses signed before a restart still open', async () => {
+  const storage = await freshStorage('sqlite');
+  try {
+    await migrate(storage);
+    const accountId = await createAccount(
+      storage.db,
+      { name: 'Acme Dental', defaultCountry: 'US', businessNumber: '+12015550100' },
+      new Date(),
+    );
+    const dir = join(await folder(), 'media');
+    const config = loadConfig({ MEDIA_DIR: dir });
+    const before = openMedia(config, storage.db, () => 'https://texts.acme.test');
+    expect(before.store.kind).toBe('local');
+    const ingested = await before.ingest({
+      accountId,
+      source: 'upload',
+      body: Readable.from([Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n')]),
+      filename: 'consent form.pdf',
+    });
+    if (!ingested.ok) throw new Error(ingested.error.message);
+    const { id, sha256 } = ingested.value;
+    expect(await readdir(join(dir, 'files', sha256.slice(0, 2)))).toEqual([sha256]);
+    // The signing key is made once, readable by this user only.
+    const key = await stat(join(dir, 'signing.key'));
+    if (process.platform !== 'win32') expect(key.mode & 0o077).toBe(0);
+    const query = Object.fromEntries(new URL(before.signedUrl(id, 'original')).searchParams);
+    const after = openMedia(config, storage.db, () => 'https://texts.acme.test');
+    expect(await after.openSigned(id, 'original', query, new Date())).toMatchObject({
+      type: 'application/pdf',
+      filename: 'consent form.pdf',
+      // A PDF is saved, never opened by the app's own pages.
+      attachment: true,
+    });
+  } finally {
+    await storage.close();
+  }
 });
