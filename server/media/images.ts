@@ -64,19 +64,20 @@ export async function derivePictures(
       : meta.hasAlpha
         ? 'image/png'
         : 'image/jpeg';
-    for (const [file, size] of [
-      [out.preview, PREVIEW_SIZE],
-      [out.thumbnail, THUMBNAIL_SIZE],
+    // The preview from the original, the thumbnail from the (much smaller) preview.
+    for (const [from, file, size] of [
+      [input, out.preview, PREVIEW_SIZE],
+      [out.preview, out.thumbnail, THUMBNAIL_SIZE],
     ] as const) {
-      const resized = open(input, animated)
+      const resized = open(from, animated)
         .rotate()
         .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true });
       const encoded =
         previewType === 'image/webp'
           ? resized.webp({ quality: 80 })
           : previewType === 'image/png'
-            ? resized.png({ compressionLevel: 8 })
-            : resized.jpeg({ quality: 82, mozjpeg: true });
+            ? resized.png({ compressionLevel: 6 })
+            : resized.jpeg({ quality: 82 });
       await encoded.toFile(file);
     }
     return {
@@ -112,7 +113,7 @@ export async function shrinkToJpeg(
         .rotate()
         .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
         .flatten({ background: '#ffffff' })
-        .jpeg({ quality, mozjpeg: true })
+        .jpeg({ quality })
         .toBuffer();
       if (jpeg.length <= maxBytes) {
         await writeFile(outPath, jpeg);
