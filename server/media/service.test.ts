@@ -195,6 +195,42 @@ describe.each(DIALECTS)('media service on %s', (dialect) => {
     expect((await buffer(original?.body ?? Readable.from([]))).equals(bytes)).toBe(true);
   });
 
+  test('an animated GIF keeps its animation in its preview and thumbnail', async () => {
+    const { accountId, media, clock } = await testbed(dialect);
+    const frame = (background: string) =>
+      sharp({ create: { width: 400, height: 300, channels: 3, background } })
+        .png()
+        .toBuffer();
+    const frames = await Promise.all(['#f00', '#0f0', '#00f'].map(frame));
+    const gif = await sharp(frames, { join: { animated: true } })
+      .gif({ loop: 0 })
+      .toBuffer();
+    const file = await ingested(media, { accountId, body: Readable.from([gif]) });
+    expect(file).toMatchObject({ type: 'image/gif', width: 400, height: 300, hasPreview: true });
+    const query = queryOf(media.signedUrl(file.id, 'thumbnail'));
+    const opened = await media.openSigned(file.id, 'thumbnail', query, clock.now);
+    expect(opened).toMatchObject({ type: 'image/webp' });
+    const meta = await sharp(await buffer(opened?.body ?? Readable.from([])), {
+      animated: true,
+    }).metadata();
+    expect(meta).toMatchObject({ format: 'webp', pages: 3, width: 320, pageHeight: 240 });
+  });
+
+  test('a picture with transparency keeps it, as a PNG preview', async () => {
+    const { accountId, media, clock } = await testbed(dialect);
+    const logo = await sharp({
+      create: { width: 300, height: 100, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
+    const file = await ingested(media, { accountId, body: Readable.from([logo]) });
+    const query = queryOf(media.signedUrl(file.id, 'preview'));
+    const opened = await media.openSigned(file.id, 'preview', query, clock.now);
+    expect(opened).toMatchObject({ type: 'image/png', attachment: false });
+    const meta = await sharp(await buffer(opened?.body ?? Readable.from([]))).metadata();
+    expect(meta).toMatchObject({ format: 'png', hasAlpha: true, width: 300, height: 100 });
+  });
+
   test('a file over 25 MB is refused, and nothing of it is left behind', async () => {
     const { db, accountId, media, incoming, stored } = await testbed(dialect);
     function* tooLarge() {
