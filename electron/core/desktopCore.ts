@@ -117,28 +117,14 @@ export class DesktopCore {
     this.#secrets = options.secrets ?? PLAIN_SECRETS;
     this.#media = new DesktopMedia({
       dataDir: options.dataDir,
-      connection: () => {
-        const connection = this.#connection;
-        return connection === null
-          ? null
-          : {
-              serverUrl: connection.serverUrl,
-              token: connection.token,
-              accountId: connection.user.accountId,
-            };
-      },
-      ...(options.mediaOriginalsCap !== undefined && {
-        originalsCap: options.mediaOriginalsCap,
-      }),
+      connection: () => this.#connection,
+      originalsCap: options.mediaOriginalsCap,
       onError: options.onError,
     });
     this.handlers = this.#buildHandlers();
   }
 
-  /**
-   * The renderer's `/media/…` paths (app:// in Electron, the preview host's
-   * origin in a browser): message files from the media cache, and staged ones.
-   */
+  /** The renderer's `/media/…` paths (app:// in Electron, the preview host's origin). */
   serveMedia(
     pathname: string,
     request: { readonly range?: string | null; readonly download?: boolean } = {},
@@ -256,6 +242,7 @@ export class DesktopCore {
       onSettled: (command, state) => this.#media.settled(command, state),
     });
     await outbox.load();
+    this.#media.sweepStaged(cache);
     const presence = new PresenceRoster({
       me: user.id,
       typingExpiresMs: this.#options.typingExpiresMs,

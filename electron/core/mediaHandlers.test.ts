@@ -94,7 +94,11 @@ describe('sending staged files', () => {
     const { app, desk } = await team();
     const media = new DesktopMedia({
       dataDir: desk.dataDir,
-      connection: () => ({ serverUrl: app.server.url, token: app.adminToken, accountId: 'a' }),
+      connection: () => ({
+        serverUrl: app.server.url,
+        token: app.adminToken,
+        user: { accountId: 'a' },
+      }),
     });
     const staged = await media.staged.stage({ filename: 'map.png', type: 'image/png', data: PNG });
     const command: Command = {

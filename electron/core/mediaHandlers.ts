@@ -17,7 +17,7 @@ import type { Prepare } from './sync/outbox';
 
 /** The signed-in server, token and account, as the media code needs them. */
 export interface MediaConnection extends MediaSession {
-  readonly accountId: string;
+  readonly user: { readonly accountId: string };
 }
 
 export interface DesktopMediaOptions {
@@ -25,12 +25,15 @@ export interface DesktopMediaOptions {
   readonly dataDir: string;
   readonly connection: () => MediaConnection | null;
   /** Bytes of originals kept per account (500 MB by default). */
-  readonly originalsCap?: number;
-  readonly onError?: (error: unknown) => void;
+  readonly originalsCap?: number | undefined;
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /** Pictures a browser shows from their own bytes (not HEIC, which waits for the server's preview). */
 const SHOWN_AS_STAGED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+/** How long a staged file no waiting text names is kept (a cancelled text still shows it). */
+const STAGED_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
 
 const GONE = 'An attached file is no longer on this computer. Attach it again.';
 
@@ -49,13 +52,31 @@ export class DesktopMedia {
     this.staged = new StagedFiles(join(options.dataDir, 'media', 'staged'));
   }
 
+  /**
+   * At sign-in: staged files more than a week old that no waiting text
+   * (of the cache's outbox) names are removed, in the background.
+   */
+  sweepStaged(
+    outbox: { outboxPending(): Promise<readonly { readonly command: Command }[]> },
+    now: Date = new Date(),
+  ): void {
+    void (async () => {
+      const keep = new Set<string>();
+      for (const { command } of await outbox.outboxPending()) {
+        if (command.type === 'message.send') for (const id of command.mediaIds ?? []) keep.add(id);
+      }
+      await this.staged.sweep(keep, new Date(now.getTime() - STAGED_KEPT_MS));
+    })().catch((error: unknown) => this.#options.onError?.(error));
+  }
+
   /** The signed-in account's media cache (one folder per account), or null when signed out. */
   cache(): MediaCache | null {
     const connection = this.#options.connection();
     if (connection === null) return null;
-    let cache = this.#caches.get(connection.accountId);
+    const { accountId } = connection.user;
+    let cache = this.#caches.get(accountId);
     if (cache === undefined) {
-      const folder = createHash('sha256').update(connection.accountId).digest('hex').slice(0, 32);
+      const folder = createHash('sha256').update(accountId).digest('hex').slice(0, 32);
       cache = new MediaCache({
         root: join(this.#options.dataDir, 'media', 'accounts', folder),
         // The latest token, after a refresh.
@@ -64,7 +85,7 @@ export class DesktopMedia {
           originalsCap: this.#options.originalsCap,
         }),
       });
-      this.#caches.set(connection.accountId, cache);
+      this.#caches.set(accountId, cache);
     }
     return cache;
   }

@@ -50,6 +50,8 @@ export interface MediaCacheOptions {
 const DISPLAY_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 /** A signed address is taken as expired a little early, so it does not lapse mid-request. */
 const EXPIRY_MARGIN_MS = 30_000;
+/** Signed addresses remembered, newest kept. */
+const MAX_INFOS = 1000;
 
 const notFound: CacheMiss = { ok: false, status: 404, reason: 'No such file.' };
 
@@ -145,8 +147,13 @@ export class MediaCache {
     const session = this.#options.session();
     if (session === null) throw new MediaUnreachableError('Not signed in.');
     const info = await fetchMediaInfo(session, mediaId);
-    if (info === null) this.#infos.delete(mediaId);
-    else this.#infos.set(mediaId, info);
+    this.#infos.delete(mediaId);
+    if (info !== null) this.#infos.set(mediaId, info);
+    // Addresses last minutes: only the most recent files' are worth keeping.
+    for (const stale of this.#infos.keys()) {
+      if (this.#infos.size <= MAX_INFOS) break;
+      this.#infos.delete(stale);
+    }
     return info;
   }
 
@@ -191,6 +198,9 @@ export class MediaCache {
       }
       return notFound;
     } catch (error) {
+      if (error instanceof MediaRefusedError && error.status === 401) {
+        return { ok: false, status: 503, reason: 'Your session has ended. Sign in again.' };
+      }
       if (error instanceof MediaRefusedError) return notFound;
       if (error instanceof TooLargeError) return { ok: false, status: 502, reason: error.message };
       if (error instanceof MediaUnreachableError)

@@ -4,7 +4,7 @@
  * downloads for what is not shown inline, byte ranges for audio and video.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -121,6 +121,21 @@ describe('staging', () => {
     await staged.remove(card.id);
     expect((await serveMedia(`/media/staged/${card.id}`, { get: null, staged })).status).toBe(404);
   });
+});
+
+test('staged files a week old that no waiting text names are swept; newer ones and named ones stay', async () => {
+  const old = await staged.stage({ filename: 'a.png', type: '', data: PNG });
+  const named = await staged.stage({ filename: 'b.png', type: '', data: PNG });
+  const fresh = await staged.stage({ filename: 'c.png', type: '', data: PNG });
+  const weekAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+  for (const id of [old.id, named.id]) {
+    await utimes(join(folder, 'staged', `${id}.json`), weekAgo, weekAgo);
+  }
+  const removed = await staged.sweep(new Set([named.id]), new Date(Date.now() - 7 * 86_400_000));
+  expect(removed).toBe(1);
+  expect(await staged.find(old.id)).toBeNull();
+  expect(await staged.find(named.id)).not.toBeNull();
+  expect(await staged.find(fresh.id)).not.toBeNull();
 });
 
 describe('message files', () => {

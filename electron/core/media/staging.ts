@@ -113,6 +113,31 @@ export class StagedFiles {
     return found;
   }
 
+  /**
+   * Removes staged files older than `before` that no waiting text names: a
+   * composer's attachments do not outlive the app, so those were dropped
+   * (or belonged to a text cancelled long ago).
+   */
+  async sweep(keep: ReadonlySet<string>, before: Date): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.#root);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const id = name.slice(0, -'.json'.length);
+      if (keep.has(id) || !id.startsWith(STAGED_PREFIX) || !isSafeId(id)) continue;
+      const info = await stat(this.#record(id)).catch(() => null);
+      if (info === null || info.mtime >= before) continue;
+      await this.remove(id);
+      removed += 1;
+    }
+    return removed;
+  }
+
   async remove(id: string): Promise<void> {
     if (!id.startsWith(STAGED_PREFIX) || !isSafeId(id)) return;
     await rm(this.#record(id), { force: true });
