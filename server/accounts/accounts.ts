@@ -138,6 +138,7 @@ async function createAccountIn(
           timeZone: null,
           businessNumbers: [phone.value],
           quietHours: DEFAULT_QUIET_HOURS,
+          mediaRetentionDays: null,
         },
       },
       ...lists.map((list) => ({

@@ -26,7 +26,7 @@ export async function accountProfileOf(db: Db, accountId: string): Promise<Accou
   // One after the other: inside a transaction both go down the same connection anyway.
   const account = await db
     .selectFrom('accounts')
-    .select(['name', 'default_country', 'time_zone', 'quiet_hours'])
+    .select(['name', 'default_country', 'time_zone', 'quiet_hours', 'media_retention_days'])
     .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
   const numbers = await db
@@ -43,5 +43,6 @@ export async function accountProfileOf(db: Db, accountId: string): Promise<Accou
     timeZone: account.time_zone,
     businessNumbers: numbers.map((row) => row.phone),
     quietHours: quietHoursOf(account.quiet_hours),
+    mediaRetentionDays: account.media_retention_days,
   };
 }

@@ -286,14 +286,23 @@ export const CommandSchema = z.discriminatedUnion('type', [
       timeZone: timeZone.nullable().optional(),
       /** When campaigns and scheduled texts may go out, in each customer's zone (default 08:00–21:00, every day). */
       quietHours: QuietHoursInputSchema.optional(),
+      /** Days pictures and files are kept after their text; null keeps them for good. */
+      mediaRetentionDays: z
+        .number()
+        .int('mediaRetentionDays must be a whole number of days.')
+        .min(1, 'Keep pictures and files for at least a day, or for good (null).')
+        .max(3650, 'mediaRetentionDays can be at most 3650 (ten years); null keeps them for good.')
+        .nullable()
+        .optional(),
     })
     .refine(
       (command) =>
         command.businessName !== undefined ||
         command.defaultCountry !== undefined ||
         command.timeZone !== undefined ||
-        command.quietHours !== undefined,
-      'Say what to change: businessName, defaultCountry, timeZone or quietHours.',
+        command.quietHours !== undefined ||
+        command.mediaRetentionDays !== undefined,
+      'Say what to change: businessName, defaultCountry, timeZone, quietHours or mediaRetentionDays.',
     ),
   z.strictObject({ type: z.literal('businessNumber.add'), phone }),
   z.strictObject({

@@ -156,6 +156,8 @@ export const AccountProfileSchema = z.object({
   businessNumbers: z.array(z.string()).default([]),
   /** When campaigns and scheduled texts may go out; 8:00–21:00 every day in profiles logged before it. */
   quietHours: QuietHoursSchema.default(DEFAULT_QUIET_HOURS),
+  /** Days pictures and files are kept after their text; null (and in older profiles): for good. */
+  mediaRetentionDays: z.number().int().nullable().default(null),
 });
 export type AccountProfileSnapshot = z.infer<typeof AccountProfileSchema>;
 

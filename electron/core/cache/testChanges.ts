@@ -187,6 +187,7 @@ export class ChangeLog {
         timeZone: more.timeZone ?? null,
         businessNumbers: more.businessNumbers ?? [],
         quietHours: more.quietHours ?? DEFAULT_QUIET_HOURS,
+        mediaRetentionDays: null,
       },
     });
   }

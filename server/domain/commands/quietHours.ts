@@ -11,7 +11,22 @@ import { lockAccount, refuse, type Handler } from './scope';
  * whole profile, quiet hours included, once.
  */
 export const accountUpdateWithQuietHours: Handler<'account.update'> = async (scope, command) => {
-  const { quietHours, ...rest } = command;
+  const { quietHours, mediaRetentionDays, ...rest } = command;
+  if (mediaRetentionDays !== undefined) {
+    // Checked here too: a command may come from somewhere other than the schema.
+    const days = mediaRetentionDays;
+    if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+      return refuse(
+        'invalid-input',
+        'Keep pictures and files for 1 to 3650 days, or for good (null).',
+      );
+    }
+    await scope.trx
+      .updateTable('accounts')
+      .set({ media_retention_days: mediaRetentionDays })
+      .where('id', '=', scope.accountId)
+      .execute();
+  }
   if (quietHours !== undefined) {
     // Checked here too: a command may come from somewhere other than the schema.
     const problem = quietHoursProblem(quietHours);
