@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createAccount } from '../accounts/accounts';
@@ -59,6 +60,29 @@ const photo = (width = 640, height = 480) =>
   sharp({ create: { width, height, channels: 3, background: '#2a7' } })
     .jpeg()
     .toBuffer();
+
+/** A 1-bit PNG of side × side pixels, all black: tiny as a file, huge decoded. */
+function bomb(side: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header.set([1, 0, 0, 0, 0], 8); // 1 bit, greyscale
+  const rows = Buffer.alloc((1 + Math.ceil(side / 8)) * side);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 const queryOf = (url: string) => Object.fromEntries(new URL(url).searchParams);
 
@@ -139,6 +163,18 @@ describe.each(DIALECTS)('media service on %s', (dialect) => {
     expect((await buffer(original?.body ?? Readable.from([]))).toString()).toBe(html);
     const preview = media.signedUrl(file.id, 'preview');
     expect(await media.openSigned(file.id, 'preview', queryOf(preview), clock.now)).toBeNull();
+  });
+
+  test('a picture of too many pixels (a decompression bomb) is never decoded, only downloaded', async () => {
+    const { accountId, media, clock } = await testbed(dialect);
+    const file = await ingested(media, { accountId, body: Readable.from([bomb(20_000)]) });
+    expect(file).toMatchObject({ type: 'image/png', hasPreview: false, width: null });
+    const query = queryOf(media.signedUrl(file.id, 'original'));
+    const original = await media.openSigned(file.id, 'original', query, clock.now);
+    expect(original).toMatchObject({ attachment: true });
+    original?.body.destroy();
+    const sending = await media.forSending(accountId, [file.id], { maxCount: 1, maxTotalBytes: 1 });
+    expect(sending).toMatchObject({ ok: false, error: { code: 'too-large' } });
   });
 
   test('a picture that cannot be decoded is kept as a download only', async () => {
