@@ -257,6 +257,7 @@ export class DesktopCore {
       queued: () => outbox.pending,
       onApplied: (changes, live) => {
         emit('data.changed', [...changes]);
+        void this.#media.forgetExpired(changes);
         this.#heardAboutMe(sync, changes);
         // A catch-up replays history: no notification for each old text.
         if (live) this.#notify(cache, user, changes);

@@ -4,7 +4,9 @@
  * uploaded once however often the send is prepared, and an upload the
  * server refuses failing the text with its sentence.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ConversationPage } from '../../shared/ipc';
@@ -162,4 +164,61 @@ describe('sending staged files', () => {
       error: { message: 'An attached file is no longer on this computer. Attach it again.' },
     });
   });
+});
+
+test('a file whose retention ended on the server is removed from this computer too', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'textdesk-retention-'));
+  later(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    return Promise.resolve();
+  });
+  const media = new DesktopMedia({
+    dataDir,
+    connection: () => ({ serverUrl: 'http://127.0.0.1:9', token: 't', user: { accountId: 'a' } }),
+  });
+  const cache = media.cache();
+  const record = {
+    id: 'media-1',
+    sha256: 'd'.repeat(64),
+    type: 'image/png',
+    kind: 'image' as const,
+    size: 68,
+    filename: 'a.png',
+    claimedType: null,
+    width: 1,
+    height: 1,
+    hasPreview: true,
+    expired: false,
+    createdAt: '2026-12-07T10:00:00.000Z',
+  };
+  await cache?.adopt(record, Buffer.from(PNG, 'base64'));
+  expect((await media.serve('/media/media-1/original')).status).toBe(200);
+  await media.forgetExpired([
+    {
+      seq: 1,
+      at: '2026-12-08T00:00:00.000Z',
+      type: 'message.updated',
+      data: {
+        id: 'm1',
+        conversationId: 'c1',
+        direction: 'inbound',
+        body: '',
+        authorId: null,
+        status: 'received',
+        errorCode: null,
+        errorMessage: null,
+        possibleOptOut: false,
+        triggerId: null,
+        inReplyTo: null,
+        sendAt: null,
+        media: [{ ...record, expired: true }],
+        createdAt: '2026-12-07T10:00:00.000Z',
+        updatedAt: '2026-12-08T00:00:00.000Z',
+      },
+    },
+  ]);
+  expect(await cache?.originals()).toEqual({ ids: [], bytes: 0 });
+  await expect(stat(join(dataDir, 'media', 'accounts'))).resolves.toBeTruthy();
+  // Not on disk any more, and the server (unreachable here) is not asked.
+  expect((await media.serve('/media/media-1/original')).status).toBe(503);
 });

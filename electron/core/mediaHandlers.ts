@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { IpcHandlers, MessagePage } from '../../shared/ipc';
+import type { Change } from '../../shared/protocol/entities';
 import { isStagedId } from '../../shared/ipc/media';
 import type { Command } from '../../shared/protocol/commands';
 import type { MediaSnapshot, MediaVariant } from '../../shared/protocol/media';
@@ -67,6 +68,23 @@ export class DesktopMedia {
       }
       await this.staged.sweep(keep, new Date(now.getTime() - STAGED_KEPT_MS));
     })().catch((error: unknown) => this.#options.onError?.(error));
+  }
+
+  /**
+   * Files whose retention ended on the server (a message updated with its
+   * media marked expired) are removed from this computer too.
+   */
+  async forgetExpired(changes: readonly Change[]): Promise<void> {
+    const expired = changes.flatMap((change) =>
+      change.type === 'message.updated'
+        ? change.data.media.filter((item) => item.expired).map((item) => item.id)
+        : [],
+    );
+    const cache = this.cache();
+    if (expired.length === 0 || cache === null) return;
+    await Promise.all(expired.map((id) => cache.forget(id))).catch((error: unknown) =>
+      this.#options.onError?.(error),
+    );
   }
 
   /** The signed-in account's media cache (one folder per account), or null when signed out. */

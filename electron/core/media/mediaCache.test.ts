@@ -231,6 +231,16 @@ describe('the media cache', () => {
     expect(await again.originals()).toEqual({ ids: ['m4'], bytes: 1500 });
   });
 
+  test('forgets every variant of a file whose retention ended', async () => {
+    add('m1', 300, { type: 'image/jpeg', kind: 'image', hasPreview: true });
+    const cache = open();
+    await bytesOf(await cache.get('m1', 'thumbnail'));
+    await bytesOf(await cache.get('m1', 'original'));
+    await cache.forget('m1');
+    expect(await cache.originals()).toEqual({ ids: [], bytes: 0 });
+    await expect(stat(join(folder, 'm1'))).rejects.toThrow();
+  });
+
   test('never removes an original that is being read', async () => {
     add('m1', 600);
     add('m2', 600);

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   MAX_MEDIA_BYTES,
@@ -112,6 +112,15 @@ export class MediaCache {
     await writeWhole(join(folder, 'original.type'), media.type);
     await writeWhole(join(folder, 'original'), bytes);
     await this.#originals.added(media.id, bytes.byteLength);
+  }
+
+  /** Removes every variant of a file (its retention ended on the server). */
+  async forget(mediaId: string): Promise<void> {
+    if (!isSafeId(mediaId)) return;
+    await this.#loaded;
+    this.#infos.delete(mediaId);
+    this.#originals.forgot(mediaId);
+    await rm(join(this.#options.root, mediaId), { recursive: true, force: true });
   }
 
   async #kept(mediaId: string, variant: MediaVariant): Promise<CachedFile | null> {

@@ -81,6 +81,12 @@ export class OriginalsLru {
     await utimes(this.#file(id), now, now).catch(() => undefined);
   }
 
+  /** The original was removed with its file's folder: no longer counted. */
+  forgot(id: string): void {
+    this.#total -= this.#order.get(id) ?? 0;
+    this.#order.delete(id);
+  }
+
   /** Keeps `id` from being removed until the returned function is called (a read in progress). */
   hold(id: string): () => void {
     this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
