@@ -109,6 +109,16 @@ test('refused credentials are an error, never taken for a missing file', async (
   store.destroy();
 });
 
+test('a bucket that does not exist is an error when reading or storing, not a missing file', async () => {
+  const store = new S3BlobStore({ ...options(''), bucket: 'no-such-bucket' });
+  const path = join(folder, 'for-a-missing-bucket');
+  await writeFile(path, 'bytes with nowhere to go');
+  const key = sha256('bytes with nowhere to go');
+  await expect(store.get(key)).rejects.toThrow();
+  await expect(store.putFile(key, path, 'text/plain')).rejects.toThrow();
+  store.destroy();
+});
+
 test('checksums are only sent where required off AWS, and left to the SDK on AWS itself', () => {
   expect(s3ClientConfig(options(''))).toMatchObject({
     endpoint,

@@ -31,13 +31,18 @@ const PART_BYTES = 5 * 1024 * 1024;
 /** Parts uploaded at a time: at most PART_BYTES × this is in memory per file. */
 const PARTS_AT_ONCE = 2;
 
-/** A "no such object" answer: NoSuchKey from GetObject, NotFound (no body) from HeadObject. */
+/**
+ * A "no such object" answer: NoSuchKey from GetObject, NotFound (no body) from
+ * HeadObject. A missing bucket (a wrong S3_BUCKET) is an error, not a missing file,
+ * wherever the answer says so (HeadObject's bodiless 404 cannot).
+ */
 function isMissing(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, $metadata } = error as {
     name?: unknown;
     $metadata?: { httpStatusCode?: unknown };
   };
+  if (name === 'NoSuchBucket') return false;
   return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 404;
 }
 
