@@ -257,3 +257,42 @@ test('a sweep while expired bytes are being stored again leaves the new copy alo
   expect(await store.has(keyOf.original(file.sha256))).toBe(true);
   expect(await store.has(keyOf.thumbnail(file.sha256))).toBe(true);
 });
+
+test('bytes a new file took while the sweep was removing others are left alone', async () => {
+  // The sweep is held at its first removal, while the same bytes as another expiring file come in.
+  let arrived = (_key: string): void => undefined;
+  let release = (): void => undefined;
+  const holding = new Promise<string>((resolve) => (arrived = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let hold = false;
+  const gated = (store: BlobStore): BlobStore => ({
+    kind: store.kind,
+    get: (key) => store.get(key),
+    has: (key) => store.has(key),
+    putFile: (key, path, type) => store.putFile(key, path, type),
+    delete: async (key) => {
+      if (hold) {
+        hold = false;
+        arrived(key);
+        await released;
+      }
+      return store.delete(key);
+    },
+  });
+  const { acme, store, media, picture, mms } = await testbed('sqlite', gated);
+  const red = await picture(acme, '#e00', ago(40 * DAY));
+  const blue = await picture(acme, '#00e', ago(40 * DAY));
+  await mms('acme', [red, blue], ago(40 * DAY));
+
+  hold = true;
+  const sweep = media.sweep(NOW);
+  const first = await holding;
+  const other = first.startsWith(red.sha256) ? '#00e' : '#e00';
+  // The customer sends the other picture again: its bytes are still there, so it is only recorded.
+  const resent = await picture(acme, other, NOW);
+  release();
+  expect(await sweep).toMatchObject({ expired: 2, removedBlobs: 1 });
+  expect(await store.has(keyOf.original(resent.sha256))).toBe(true);
+  const query = Object.fromEntries(new URL(media.signedUrl(resent.id, 'preview')).searchParams);
+  expect(await media.openSigned(resent.id, 'preview', query, NOW)).not.toBeNull();
+});

@@ -111,24 +111,29 @@ export async function sweepMedia(
 
   // Bytes no live file needs: every file of the blob expired, or none is left.
   const settled = new Date(now.getTime() - SETTLING_MS).toISOString();
-  const unneeded = await db
-    .selectFrom('media_blobs')
-    .select(['sha256', 'preview_type'])
-    .where('created_at', '<', settled)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('media')
-            .select('id')
-            .whereRef('media.sha256', '=', 'media_blobs.sha256')
-            .where('media.expired_at', 'is', null),
+  const unneededBlobs = () =>
+    db
+      .selectFrom('media_blobs')
+      .select(['sha256', 'preview_type'])
+      .where('created_at', '<', settled)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('media')
+              .select('id')
+              .whereRef('media.sha256', '=', 'media_blobs.sha256')
+              .where('media.expired_at', 'is', null),
+          ),
         ),
-      ),
-    )
-    .execute();
+      );
+  const unneeded = await unneededBlobs().execute();
   let removedBlobs = 0;
   for (const blob of unneeded) {
+    // Asked again just before: removing many from a bucket takes a while, and a file of
+    // the same bytes may have come in (and been recorded) meanwhile.
+    const still = await unneededBlobs().where('sha256', '=', blob.sha256).executeTakeFirst();
+    if (still === undefined) continue;
     if (!(await store.has(keyOf.original(blob.sha256)))) continue;
     await store.delete(keyOf.preview(blob.sha256));
     await store.delete(keyOf.thumbnail(blob.sha256));
