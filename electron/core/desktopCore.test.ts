@@ -350,6 +350,7 @@ describe('the account', () => {
       timeZone: null,
       businessNumbers: ['+12015550100'],
       quietHours: DEFAULT_QUIET_HOURS,
+      mediaRetentionDays: null,
     });
     expect(before.templates.map((template) => template.name)).toEqual([
       'Thanks',

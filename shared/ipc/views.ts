@@ -143,6 +143,8 @@ export const AccountProfileViewSchema = z.object({
   businessNumbers: z.array(z.string()),
   /** When campaigns and scheduled texts may go out, in each customer's zone. */
   quietHours: QuietHoursSchema,
+  /** Days pictures and files are kept after their text; null: for good. */
+  mediaRetentionDays: z.number().int().nullable().optional(),
 });
 export type AccountProfileView = z.infer<typeof AccountProfileViewSchema>;
 

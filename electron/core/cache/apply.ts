@@ -140,9 +140,9 @@ function prepare(db: Database) {
       'INSERT INTO templates (account_id, templates) VALUES (?, ?)',
     ),
     clearProfile: db.prepare('DELETE FROM account_profile'),
-    setProfile: db.prepare<[string, string, string, string | null, string, string]>(
+    setProfile: db.prepare<[string, string, string, string | null, string, string, number | null]>(
       `INSERT INTO account_profile (account_id, business_name, default_country, time_zone,
-         business_numbers, quiet_hours) VALUES (?, ?, ?, ?, ?, ?)`,
+         business_numbers, quiet_hours, media_retention_days) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Members first (their triggers keep the counts), then the list and what is left of its count.
     deleteListMembers: db.prepare<[string]>('DELETE FROM contact_lists WHERE list_id = ?'),
@@ -294,6 +294,7 @@ export class ChangeWriter {
           change.data.timeZone,
           JSON.stringify(change.data.businessNumbers),
           JSON.stringify(change.data.quietHours),
+          change.data.mediaRetentionDays,
         );
         return;
       case 'user.updated':

@@ -60,9 +60,11 @@ export class Directory {
           time_zone: string | null;
           business_numbers: string;
           quiet_hours: string | null;
+          media_retention_days: number | null;
         }
       >(
-        `SELECT business_name, default_country, time_zone, business_numbers, quiet_hours
+        `SELECT business_name, default_country, time_zone, business_numbers, quiet_hours,
+           media_retention_days
          FROM account_profile LIMIT 1`,
       ),
       users: db.prepare<
@@ -129,6 +131,7 @@ export class Directory {
               timeZone: profile.time_zone,
               businessNumbers: parseJson(profile.business_numbers) as string[],
               quietHours: quietHoursOf(profile.quiet_hours),
+              mediaRetentionDays: profile.media_retention_days,
             },
     };
   }

@@ -186,11 +186,12 @@ describe('list members', () => {
     expect(cache().conversations({ filter: { listId: 'news' }, limit: 10 }).rows).toEqual([]);
   });
 
-  it('the profile keeps the zone and business numbers', () => {
+  it('the profile keeps the zone, business numbers and media retention', () => {
     const log = new ChangeLog(cache().cursor() + 1);
     log.profile('Acme Dental', 'US', {
       timeZone: 'America/Chicago',
       businessNumbers: ['+12015550100', '+12015550199'],
+      mediaRetentionDays: 90,
     });
     cache().applyChanges(log.changes);
     expect(cache().account().profile).toEqual({
@@ -199,6 +200,7 @@ describe('list members', () => {
       timeZone: 'America/Chicago',
       businessNumbers: ['+12015550100', '+12015550199'],
       quietHours: DEFAULT_QUIET_HOURS,
+      mediaRetentionDays: 90,
     });
   });
 });

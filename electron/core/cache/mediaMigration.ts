@@ -15,3 +15,12 @@ export function addMessageMedia(db: SqliteDatabase.Database): void {
     ALTER TABLE conversations ADD COLUMN last_media TEXT;
   `);
 }
+
+/**
+ * Version 9: the account's media retention (days files are kept after
+ * their text; NULL for good, which a profile stored before reads as until
+ * the next account.updated).
+ */
+export function addMediaRetention(db: SqliteDatabase.Database): void {
+  db.exec('ALTER TABLE account_profile ADD COLUMN media_retention_days INTEGER;');
+}

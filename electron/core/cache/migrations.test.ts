@@ -324,6 +324,8 @@ describe('migrations', () => {
         timeZone: null,
         businessNumbers: [],
         quietHours: DEFAULT_QUIET_HOURS,
+        // Until the next account.updated: for good (9).
+        mediaRetentionDays: null,
       });
       expect(cache.members({ listId: 'vip', limit: 10 })).toMatchObject({
         rows: [{ contactId: 'contact-1', name: 'Ada Lovelace' }, { contactId: 'contact-2' }],

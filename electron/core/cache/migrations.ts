@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { addMessageMedia } from './mediaMigration';
+import { addMediaRetention, addMessageMedia } from './mediaMigration';
 import { contactSearchText } from './searchText';
 import { timeKeys } from './timeKey';
 
@@ -404,6 +404,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 8, name: 'media', up: addMessageMedia },
+  { version: 9, name: 'media retention', up: addMediaRetention },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

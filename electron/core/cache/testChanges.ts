@@ -176,7 +176,12 @@ export class ChangeLog {
   profile(
     businessName: string,
     defaultCountry = 'US',
-    more: { timeZone?: string | null; businessNumbers?: string[]; quietHours?: QuietHours } = {},
+    more: {
+      timeZone?: string | null;
+      businessNumbers?: string[];
+      quietHours?: QuietHours;
+      mediaRetentionDays?: number | null;
+    } = {},
   ): Change {
     return this.#add({
       type: 'account.updated',
@@ -187,7 +192,7 @@ export class ChangeLog {
         timeZone: more.timeZone ?? null,
         businessNumbers: more.businessNumbers ?? [],
         quietHours: more.quietHours ?? DEFAULT_QUIET_HOURS,
-        mediaRetentionDays: null,
+        mediaRetentionDays: more.mediaRetentionDays ?? null,
       },
     });
   }
