@@ -6,7 +6,7 @@ import { createIpcDispatch, DesktopCore, type SecretStore } from '../core';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { nativeBinding } from './native';
-import { registerAppScheme, serveRenderer } from './protocol';
+import { registerAppScheme, serveMediaInDevelopment, serveRenderer } from './protocol';
 import { hardenApp } from './security';
 import { createMainWindow, createSimulatorWindow } from './window';
 
@@ -72,9 +72,10 @@ if (!app.requestSingleInstanceLock()) {
     const ready = new Promise<DesktopCore>((resolve) => {
       started = resolve;
     });
-    serveRenderer(rendererRoot, async (pathname, request) =>
-      (await ready).serveMedia(pathname, request),
-    );
+    const media = async (pathname: string, request: { readonly range: string | null }) =>
+      (await ready).serveMedia(pathname, request);
+    serveRenderer(rendererRoot, media);
+    if (devServerUrl !== undefined) serveMediaInDevelopment(devServerUrl, media);
     core = await DesktopCore.start({
       dataDir: join(app.getPath('userData'), 'data'),
       appInfo: {

@@ -13,6 +13,8 @@ const electron = vi.hoisted(() => {
     appEvents,
     windows: [] as { options: Record<string, unknown>; loadURL: ReturnType<typeof vi.fn> }[],
     handlers: new Map<string, (event: unknown, input: unknown) => unknown>(),
+    protocols: new Map<string, (request: Request) => Promise<Response>>(),
+    netFetch: vi.fn(() => Promise.resolve(new Response('asset'))),
     openExternal: vi.fn(() => Promise.resolve()),
     defaultSession: {
       setPermissionRequestHandler: vi.fn(),
@@ -51,6 +53,13 @@ vi.mock('electron', () => {
       },
     },
     nativeTheme: { shouldUseDarkColors: false },
+    protocol: {
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => {
+        electron.protocols.set(scheme, handler);
+      },
+      registerSchemesAsPrivileged: vi.fn(),
+    },
+    net: { fetch: electron.netFetch },
     session: { defaultSession: electron.defaultSession },
     shell: { openExternal: electron.openExternal },
   };
@@ -60,6 +69,7 @@ const { createMainWindow } = await import('./window');
 const { menuTemplate } = await import('./menu');
 const { hardenApp } = await import('./security');
 const { registerIpc } = await import('./ipc');
+const { serveMediaInDevelopment, serveRenderer } = await import('./protocol');
 
 beforeEach(() => {
   electron.appEvents.clear();
@@ -219,5 +229,45 @@ describe('the application menu', () => {
     expect(tools[0]?.label).toBe('Phone simulator');
     tools[0]?.click();
     expect(open).toHaveBeenCalledOnce();
+  });
+});
+
+describe('the app:// protocol', () => {
+  const media = vi.fn((pathname: string, request: { range: string | null }) =>
+    Promise.resolve({
+      status: request.range === null ? 200 : 206,
+      headers: { 'Content-Type': 'image/jpeg', 'X-Content-Type-Options': 'nosniff' },
+      body: `bytes of ${pathname}`,
+    }),
+  );
+
+  test('answers /media/… from core, with the request’s range, and the rest from the renderer folder', async () => {
+    serveRenderer('/app/out/renderer', media);
+    const handler = electron.protocols.get('app');
+    const picture = await handler?.(
+      new Request('app://textdesk/media/m1/thumbnail', { headers: { Range: 'bytes=0-3' } }),
+    );
+    expect(media).toHaveBeenCalledWith('/media/m1/thumbnail', { range: 'bytes=0-3' });
+    expect(picture?.status).toBe(206);
+    expect(picture?.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await picture?.text()).toBe('bytes of /media/m1/thumbnail');
+
+    const page = await handler?.(new Request('app://textdesk/index.html'));
+    expect(page?.headers.get('content-security-policy')).toContain("img-src 'self'");
+    expect(electron.netFetch).toHaveBeenCalledWith('file:///app/out/renderer/index.html');
+  });
+
+  test('in development, /media/… of the dev server is answered by core and the rest passes through', async () => {
+    media.mockClear();
+    serveMediaInDevelopment('http://localhost:5173/', media);
+    const handler = electron.protocols.get('http');
+    await handler?.(new Request('http://localhost:5173/media/staged/staged_1'));
+    expect(media).toHaveBeenCalledWith('/media/staged/staged_1', { range: null });
+    const other = new Request('http://localhost:5173/src/main.tsx');
+    await handler?.(other);
+    expect(electron.netFetch).toHaveBeenLastCalledWith(other, {
+      bypassCustomProtocolHandlers: true,
+    });
+    expect(media).toHaveBeenCalledTimes(1);
   });
 });
