@@ -128,7 +128,7 @@ describe.each(DIALECTS)('the HTTP server on %s', (dialect) => {
         'unknown-business-number',
       ],
       [
-        await post('/simulator/inbound', { from: '+12015550123', body: 'x'.repeat(70_000) }),
+        await post('/api/v1/login', { email: 'owner@acme.test', password: 'x'.repeat(9000) }),
         413,
         'too-large',
       ],

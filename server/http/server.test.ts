@@ -192,7 +192,7 @@ describe('security headers', () => {
     const simulator = await fetch(`${server.url}/simulator`);
     const optOut = await fetch(`${server.url}/u/${'A'.repeat(43)}`);
     expect(simulator.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; img-src 'self'; media-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     );
     expect(optOut.headers.get('content-security-policy')).toBe(
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -227,7 +227,7 @@ describe('errors Fastify would answer its own way, in the API’s shape', () => 
     expect([head.status, head.headers.get('allow')]).toEqual([405, 'GET']);
   });
 
-  test('bodies are limited per route: sign-in takes 8 KiB, the API 64 KiB', async () => {
+  test('bodies are limited per route: sign-in takes 8 KiB, the API 64 KiB, the simulator’s pictures 16 MiB', async () => {
     const login = await fetch(
       `${server.url}/api/v1/login`,
       json({ email: ADMIN.email, password: 'x'.repeat(9000) }),
@@ -237,13 +237,23 @@ describe('errors Fastify would answer its own way, in the API’s shape', () => 
       contentType: 'application/json; charset=utf-8',
       body: { error: { code: 'too-large', message: 'The request body is larger than 8 KiB.' } },
     });
+    const signedIn = await fetch(`${server.url}/api/v1/login`, json(ADMIN));
+    const { token } = (await signedIn.json()) as { token: string };
     const text = await fetch(
-      `${server.url}/simulator/inbound`,
-      json({ from: '+12015550123', body: 'x'.repeat(70_000) }),
+      `${server.url}/api/v1/messages`,
+      json({ to: '+12015550123', body: 'x'.repeat(70_000) }, { Authorization: `Bearer ${token}` }),
     );
     expect(await errorOf(text)).toMatchObject({
       status: 413,
       body: { error: { code: 'too-large', message: 'The request body is larger than 64 KiB.' } },
+    });
+    const pictures = await fetch(
+      `${server.url}/simulator/inbound`,
+      json({ from: '+12015550123', body: '', media: [{ data: 'A'.repeat(17 * 1024 * 1024) }] }),
+    );
+    expect(await errorOf(pictures)).toMatchObject({
+      status: 413,
+      body: { error: { code: 'too-large', message: 'The request body is larger than 16384 KiB.' } },
     });
   });
 

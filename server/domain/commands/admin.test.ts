@@ -47,6 +47,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
       timeZone: 'America/Chicago',
       businessNumbers: ['+12015550100'],
       quietHours: DEFAULT_QUIET_HOURS,
+      mediaRetentionDays: null,
     });
     expect(since(mark)).toMatchObject([{ type: 'account.updated', data: profile }]);
     const country = await ok(admin, {
@@ -58,7 +59,7 @@ describe.each(DIALECTS)('administration commands on %s', (dialect) => {
     // What the schema lets through, for a desktop or an integration.
     const parse = (command: unknown) => CommandSchema.safeParse(command).error?.issues[0]?.message;
     expect(parse({ type: 'account.update' })).toBe(
-      'Say what to change: businessName, defaultCountry, timeZone or quietHours.',
+      'Say what to change: businessName, defaultCountry, timeZone, quietHours or mediaRetentionDays.',
     );
     expect(parse({ type: 'account.update', defaultCountry: 'USA' })).toBe(
       'A country is a two-letter code such as US or GB.',

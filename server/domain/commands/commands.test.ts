@@ -550,6 +550,7 @@ describe.each(DIALECTS)('commands on %s', (dialect) => {
       timeZone: null,
       businessNumbers: ['+12015550100'],
       quietHours: DEFAULT_QUIET_HOURS,
+      mediaRetentionDays: null,
     });
     expect(data('templates.updated')).toMatchObject({
       accountId: server.accountId,
