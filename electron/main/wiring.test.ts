@@ -14,6 +14,7 @@ const electron = vi.hoisted(() => {
     windows: [] as { options: Record<string, unknown>; loadURL: ReturnType<typeof vi.fn> }[],
     handlers: new Map<string, (event: unknown, input: unknown) => unknown>(),
     protocols: new Map<string, (request: Request) => Promise<Response>>(),
+    privileged: vi.fn(),
     netFetch: vi.fn(() => Promise.resolve(new Response('asset'))),
     openExternal: vi.fn(() => Promise.resolve()),
     defaultSession: {
@@ -57,7 +58,7 @@ vi.mock('electron', () => {
       handle: (scheme: string, handler: (request: Request) => Promise<Response>) => {
         electron.protocols.set(scheme, handler);
       },
-      registerSchemesAsPrivileged: vi.fn(),
+      registerSchemesAsPrivileged: electron.privileged,
     },
     net: { fetch: electron.netFetch },
     session: { defaultSession: electron.defaultSession },
@@ -69,7 +70,7 @@ const { createMainWindow } = await import('./window');
 const { menuTemplate } = await import('./menu');
 const { hardenApp } = await import('./security');
 const { registerIpc } = await import('./ipc');
-const { serveMediaInDevelopment, serveRenderer } = await import('./protocol');
+const { registerAppScheme, serveMediaInDevelopment, serveRenderer } = await import('./protocol');
 
 beforeEach(() => {
   electron.appEvents.clear();
@@ -240,6 +241,16 @@ describe('the app:// protocol', () => {
       body: `bytes of ${pathname}`,
     }),
   );
+
+  test('is privileged as a secure standard scheme that streams, for audio and video', () => {
+    registerAppScheme();
+    expect(electron.privileged).toHaveBeenCalledWith([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+      },
+    ]);
+  });
 
   test('answers /media/… from core, with the request’s range, and the rest from the renderer folder', async () => {
     serveRenderer('/app/out/renderer', media);
