@@ -4,7 +4,7 @@
  * server with it once the connection is back; its files are then served to
  * the renderer from /media, and the thread and the list say what it carries.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ConversationPage, MessagePage, SessionView } from '../../shared/ipc';
@@ -123,5 +123,50 @@ describe('a text with a picture', () => {
     expect(
       (await desk.value<ConversationPage>('inbox.conversations', {})).rows[0]?.lastMessage,
     ).toMatchObject({ body: 'Here it is', mediaLabel: '📷 Photo' });
+  });
+
+  test('queued offline, a file the server then refuses fails the text in its thread, with the server’s reason', async () => {
+    const app = await startTestApp('sqlite');
+    later(() => app.close());
+    const link = await cuttableLink(app.server.url);
+    later(() => link.close());
+    const desk = await startCore({ team: true });
+    later(() => desk.stop());
+    await desk.value<SessionView>('session.signIn', { serverUrl: link.url, ...ADMIN });
+    await desk.until('sync.status', isLive);
+    await customerTexts(app.server.url, CUSTOMER, 'The form?');
+    await desk.until(
+      'data.changed',
+      hasMessage((change) => change.data.body === 'The form?'),
+    );
+    const conversationId =
+      (await desk.value<ConversationPage>('inbox.conversations', {})).rows[0]?.id ?? '';
+
+    link.cut();
+    await desk.until('sync.status', (status) => status.state === 'offline');
+    const staged = await desk.value<StagedMedia>('media.stage', {
+      filename: 'form.pdf',
+      type: 'application/pdf',
+      data: Buffer.from('%PDF-1.4\n').toString('base64'),
+    });
+    await desk.value('commands.run', {
+      command: { type: 'message.send', conversationId, body: 'Attached', mediaIds: [staged.id] },
+    });
+    // Emptied on disk meanwhile: the server refuses an empty upload.
+    await writeFile(join(desk.dataDir, 'media', 'staged', staged.id), '');
+    link.restore();
+    const cancelled = await desk.until('outbox.cancelled', () => true);
+    expect(cancelled).toMatchObject({ conversationId });
+    expect(cancelled.reason).not.toBe('');
+    await desk.until('sync.status', (status) => status.state === 'live' && status.queued === 0);
+    const thread = await desk.value<MessagePage>('inbox.messages', { conversationId });
+    expect(thread.messages.at(-1)).toMatchObject({
+      body: 'Attached',
+      local: 'cancelled',
+      status: 'failed',
+      errorMessage: cancelled.reason,
+      media: [{ id: staged.id, filename: 'form.pdf' }],
+    });
+    expect(app.server.simulator?.received(CUSTOMER)).toEqual([]);
   });
 });

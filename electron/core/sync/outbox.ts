@@ -118,7 +118,7 @@ export class Outbox {
             continue;
           }
         }
-        const outcome = await this.#sendOne(entry.key);
+        const outcome = await this.#sendOne(entry.key, true);
         // Connection trouble: the rest waits for the next catch-up.
         if (outcome.state === 'queued') return;
       }
@@ -131,8 +131,11 @@ export class Outbox {
     return run;
   }
 
-  /** Sends the entry as written down (with any files it uploaded before a restart). */
-  async #sendOne(key: string): Promise<Submitted> {
+  /**
+   * Sends the entry as written down (with any files it uploaded before a
+   * restart). `queued`: it waited, so nobody is looking at its answer.
+   */
+  async #sendOne(key: string, queued = false): Promise<Submitted> {
     const entry = await this.#options.store.outboxEntry(key);
     if (entry?.state !== 'pending') {
       // Settled meanwhile (a flush got there first): report what happened.
@@ -142,7 +145,14 @@ export class Outbox {
     await this.#options.store.outboxAttempted(key);
     const prepared = await this.#prepare(key, entry.command);
     if (prepared === 'later') return { state: 'queued', key };
-    if ('refused' in prepared) return this.#settleRefused(key, prepared.command, prepared.refused);
+    if ('refused' in prepared) {
+      if (!queued) return this.#settleRefused(key, prepared.command, prepared.refused);
+      // A queued text whose files the server refused: it stays in its thread, failed, with why.
+      await this.#options.store.outboxSettle(key, { state: 'cancelled', error: prepared.refused });
+      this.#setCount(this.#pending - 1);
+      this.#options.onCancelled({ ...entry, command: prepared.command }, prepared.refused);
+      return { state: 'refused', error: prepared.refused };
+    }
     const ready = prepared.command;
     let ack: CommandAck;
     try {
