@@ -166,7 +166,7 @@ describe('the media cache', () => {
     expect(await bytesOf(await open().get('m1', 'original'))).toEqual(bytes);
   });
 
-  test('many requests for the same file share one download', async () => {
+  test('many requests for the same file share one download, and its variants one question', async () => {
     add('m1', 5000, { type: 'image/jpeg', kind: 'image', hasPreview: true });
     let release: () => void = () => undefined;
     fake.hold = new Promise((done) => {
@@ -174,11 +174,14 @@ describe('the media cache', () => {
     });
     const cache = open();
     const answers = Promise.all([1, 2, 3, 4].map(() => cache.get('m1', 'thumbnail')));
+    const preview = cache.get('m1', 'preview');
     // Nothing is answered until the server sends the bytes; then everyone has them.
     release();
     const all = await answers;
+    expect((await bytesOf(await preview)).toString()).toBe('preview of m1');
     expect(all.map((answer) => answer.ok && answer.file.type)).toEqual(Array(4).fill('image/jpeg'));
     expect(fake.hits.get('/signed/m1/thumbnail')).toBe(1);
+    expect(fake.hits.get('/api/v1/media/m1')).toBe(1);
     expect((await bytesOf(all[0] ?? { ok: false, status: 404, reason: 'none' })).toString()).toBe(
       'thumbnail of m1',
     );

@@ -69,6 +69,7 @@ export class MediaCache {
   readonly #loaded: Promise<void>;
   readonly #downloads = new Map<string, Promise<CacheMiss | null>>();
   readonly #infos = new Map<string, MediaInfo>();
+  readonly #asking = new Map<string, Promise<MediaInfo | null>>();
 
   constructor(options: MediaCacheOptions) {
     this.#options = options;
@@ -155,7 +156,15 @@ export class MediaCache {
     }
     const session = this.#options.session();
     if (session === null) throw new MediaUnreachableError('Not signed in.');
-    const info = await fetchMediaInfo(session, mediaId);
+    // A thumbnail and a preview asked for at once share one question to the server.
+    let asking = this.#asking.get(mediaId);
+    if (asking === undefined) {
+      asking = fetchMediaInfo(session, mediaId).finally(() => {
+        this.#asking.delete(mediaId);
+      });
+      this.#asking.set(mediaId, asking);
+    }
+    const info = await asking;
     this.#infos.delete(mediaId);
     if (info !== null) this.#infos.set(mediaId, info);
     // Addresses last minutes: only the most recent files' are worth keeping.
