@@ -36,6 +36,13 @@ export interface TwilioAreaOptions extends AreaOptions {
   readonly perMinute: number;
 }
 
+/**
+ * How long an inbound MMS's files may take to arrive: Twilio waits about 15
+ * seconds for the webhook's answer, so a slower file is noted as missing
+ * and the text stored in time, rather than the webhook failing and retried.
+ */
+const MEDIA_DEADLINE_MS = 12_000;
+
 /** An empty TwiML document: Twilio sends no reply of its own. */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
@@ -101,7 +108,7 @@ async function twilioInbound(
   const carrierId = required(params, 'MessageSid');
   if (carrierId.trim() === '') throw new HttpError(422, 'invalid-input', 'MessageSid is empty.');
   const files = refs.map((ref): InboundFile => async () => {
-    const fetched = await fetchTwilioMedia(ref.url, twilio);
+    const fetched = await fetchTwilioMedia(ref.url, { ...twilio, timeoutMs: MEDIA_DEADLINE_MS });
     if (!fetched.ok) return fetched;
     const { body: stream, claimedType, filename } = fetched.value;
     return ok({ body: stream, claimedType: ref.claimedType ?? claimedType, filename });
