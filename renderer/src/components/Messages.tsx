@@ -10,6 +10,13 @@ import { MediaViewer, type ViewerPicture } from './media/MediaViewer';
 import { MessageMedia } from './media/MessageMedia';
 import { isViewable } from './media/pictures';
 
+const BILLED: ReadonlySet<MessageView['status']> = new Set([
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+]);
+
 /** Messages from before media records, or from a cache not yet filled, carry none. */
 const mediaOf = (message: MessageView): readonly MediaSnapshot[] =>
   (message as Partial<MessageView>).media ?? [];
@@ -68,8 +75,9 @@ const Message = memo(function Message(props: {
     );
   }
   const delivery = message.direction === 'outbound' ? deliveryText(message, props.hours) : null;
+  // Only texts that left (or are leaving) are billed: not refused, scheduled or failed ones.
   const billed =
-    message.direction === 'outbound' && message.local === null
+    message.direction === 'outbound' && message.local === null && BILLED.has(message.status)
       ? billedAs(message.body, media.length)
       : null;
   const by =
