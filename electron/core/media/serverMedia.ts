@@ -98,7 +98,8 @@ export async function uploadMedia(
       Authorization: `Bearer ${session.token}`,
       'Content-Type': file.type === '' ? 'application/octet-stream' : file.type,
     },
-    body: file.bytes,
+    // A copy typed as plain ArrayBuffer bytes, which every fetch typing (Node's and the DOM's) takes.
+    body: new Uint8Array(file.bytes),
     // 25 MB over a slow uplink takes a while; a stuck upload is retried later.
     signal: AbortSignal.timeout(10 * 60_000),
   });
