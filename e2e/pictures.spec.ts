@@ -231,12 +231,7 @@ test('files: the paperclip and a drop attach a picture and a PDF, sent with word
   await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
 });
 
-// The preview host's bridge takes messages of at most 256 KB, so a picture
-// large enough to be shrunk cannot be staged through it yet (Electron's IPC has no such limit).
-test.fixme('a picture over 5 MB is shrunk to fit and the agent is told', async ({
-  page,
-  preview,
-}) => {
+test('a picture over 5 MB is shrunk to fit and the agent is told', async ({ page, preview }) => {
   await page.goto(preview.url);
   await customerTexts(preview, CUSTOMER, 'Send the big photo please');
   await conversation(page, CUSTOMER_SHOWN).click();
@@ -332,4 +327,36 @@ test('an opted-out contact: no attaching, and an MMS send is refused like a text
   });
   expect(answer).toEqual({ refused: expect.stringMatching(/^Opted out/u) as unknown });
   expect(phoneGot(preview)).toEqual([]);
+});
+
+test('an admin chooses how long pictures and files are kept, and the server holds it', async ({
+  page,
+  preview,
+}) => {
+  await page.goto(preview.url);
+  await page
+    .getByRole('navigation', { name: 'Inbox' })
+    .getByRole('button', { name: 'Settings' })
+    .click();
+  const form = page
+    .getByRole('main', { name: 'Settings' })
+    .getByRole('form', { name: 'Pictures and files' });
+  await expect(form.getByTestId('media-retention-meaning')).toHaveText(
+    'Pictures and files stay with their texts until the texts are deleted.',
+  );
+  await form.getByLabel('Keep pictures and files').selectOption({ label: '90 days' });
+  await expect(form.getByTestId('media-retention-meaning')).toContainText('older than 90 days');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'How long pictures and files are kept was saved.' }),
+  ).toBeVisible();
+  const db = preview.core.solo?.server.storage.db;
+  await expect
+    .poll(
+      async () =>
+        (await db?.selectFrom('accounts').select('media_retention_days').executeTakeFirst())
+          ?.media_retention_days,
+    )
+    .toBe(90);
+  await expect(form.getByRole('button', { name: 'Save' })).toBeDisabled();
 });

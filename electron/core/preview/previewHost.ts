@@ -179,7 +179,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewHost
   const wss = new WebSocketServer({
     server: http,
     path: SOCKET_PATH,
-    maxPayload: 256 * 1024,
+    // Room for one staged file: 25 MB as base64 in its JSON message.
+    maxPayload: 36 * 1024 * 1024,
     verifyClient: ({ origin: from, req }: { origin: string; req: IncomingMessage }) => {
       const given = new URL(req.url ?? '/', 'http://preview').searchParams.get('token');
       return from === origin && sameToken(given, token);

@@ -7,6 +7,7 @@ import { useStore } from '../../store';
 import { selectCountry } from '../../store/sessionSlice';
 import { CountrySelect, TextField } from '../fields';
 import { ApiKeys } from './ApiKeys';
+import { MediaRetention } from './MediaRetention';
 import { SendingHours } from './SendingHours';
 import { SessionsDialog } from './Sessions';
 
@@ -363,13 +364,14 @@ export function OptOutWebhook() {
   );
 }
 
-/** Admins: people and roles, the account's settings and its sending hours. */
+/** Admins: people and roles, the account's settings, its sending hours and how long files are kept. */
 export function SettingsScreen() {
   return (
     <div className="screen-body">
       <People />
       <Account />
       <SendingHours />
+      <MediaRetention />
       <ApiKeys />
     </div>
   );
