@@ -8,10 +8,11 @@
  * Next to it, in the same run, the anchor: the same 200 photos fetched the
  * same way by a bare loop that only hashes each to a file. Printed: MMS per
  * second and MB/s for both, their ratio, and the server's resident memory
- * before and at its peak. Targets: peak memory grows by at most 150 MB
- * over 200 MB of photos (files are streamed, never held whole), and the
- * server keeps within 6× the anchor's time (it also sniffs each photo and
- * re-encodes it twice, preview and thumbnail).
+ * before and at its peak. The target (issue 16): memory stays flat, as
+ * files are streamed and never held whole: at most 150 MB more at the peak
+ * than before, over 200 MB of photos. The time ratio is a figure to watch,
+ * not a target: the server also sniffs each photo and re-encodes it twice
+ * (preview and thumbnail), which the anchor does not.
  *
  * Options: --count N (200), --concurrency N (8), --megabytes N (1).
  */
@@ -29,7 +30,6 @@ import { startServerProcess, stopAllProcesses } from '../server/testing/process'
 import { TwilioStandIn } from '../server/testing/twilioStandIn';
 
 const MEMORY_TARGET_MB = 150;
-const TIME_TARGET = 6;
 const { values: flags } = parseArgs({
   options: {
     count: { type: 'string', default: '200' },
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     console.log(
       `  server memory: ${before.rss.toFixed(0)} MB before, ${peak.toFixed(0)} MB at peak: +${growth.toFixed(0)} MB (target ≤ +${String(MEMORY_TARGET_MB)} MB)`,
     );
-    const met = growth <= MEMORY_TARGET_MB && ratio <= TIME_TARGET;
+    const met = growth <= MEMORY_TARGET_MB;
     console.log(met ? '  targets met' : '  TARGET MISSED');
     process.exitCode = met ? 0 : 1;
   } finally {
