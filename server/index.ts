@@ -12,6 +12,8 @@ import type { LogLevel } from './logging';
 
 /** The zones a number's range is in, for the desktop's quiet-hours preview (both sides read one map). */
 export { zonesOfNumber } from './domain/numberZones';
+/** How a file's type is decided, by the desktop for the files an agent attaches too. */
+export { sniffBuffer } from './media/sniff';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';

@@ -6,7 +6,7 @@ import { STAGED_PREFIX, StagedMediaSchema, type StagedMedia } from '../../../sha
 import { MAX_MEDIA_BYTES, MediaSchema, type MediaSnapshot } from '../../../shared/protocol/media';
 import { Refusal } from '../refusal';
 import { isSafeId, writeWhole } from './files';
-import { sniffBytes } from './sniff';
+import { sniffBuffer } from '../../../server';
 
 /** A staged file's record beside its bytes: what the composer shows, and its upload once made. */
 const StagedRecordSchema = StagedMediaSchema.extend({
@@ -48,7 +48,8 @@ export class StagedFiles {
     if (bytes.length > MAX_MEDIA_BYTES) {
       throw new Refusal('too-large', 'Files can be at most 25 MB.');
     }
-    const sniffed = await sniffBytes(bytes);
+    // Decided as the server decides: the first bytes, never the name or the claimed type.
+    const sniffed = await sniffBuffer(bytes.subarray(0, 4100));
     const staged: StagedRecord = {
       id: `${STAGED_PREFIX}${randomBytes(16).toString('hex')}`,
       filename: cleanName(input.filename),
