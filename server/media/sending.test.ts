@@ -1,56 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { readdir } from 'node:fs/promises';
 import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { MediaLimits } from '../../shared/protocol/media';
-import { createAccount } from '../accounts/accounts';
 import type { DialectName } from '../db/connect';
-import { migrate } from '../db/migrate';
-import { DIALECTS, freshStorage } from '../testing/storage';
-import { LocalBlobStore } from './localStore';
-import { createMediaService } from './service';
+import { DIALECTS } from '../testing/storage';
+import { mediaTestbeds } from './testbed';
 import type { IncomingFile } from './types';
 
 const MB = 1024 * 1024;
 const FIVE_MB: MediaLimits = { maxCount: 10, maxTotalBytes: 5 * MB };
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const testbeds = mediaTestbeds();
 
 /** A migrated database (SQLite unless told) with two accounts and a media service over a temp folder. */
 async function testbed(dialect: DialectName = 'sqlite') {
-  const storage = await freshStorage(dialect);
-  cleanups.push(() => storage.close());
-  await migrate(storage);
-  const account = (name: string, businessNumber: string) =>
-    createAccount(storage.db, { name, defaultCountry: 'US', businessNumber }, new Date());
-  const accountId = await account('Acme Dental', '+12015550100');
-  const otherAccountId = await account('Bright Smiles', '+12015550111');
-  const folder = await mkdtemp(join(tmpdir(), 'textdesk-media-sending-'));
-  cleanups.push(() => rm(folder, { recursive: true, force: true }));
-  const incoming = join(folder, 'incoming');
-  const media = createMediaService({
-    db: storage.db,
-    store: new LocalBlobStore(join(folder, 'files')),
-    secret: Buffer.alloc(32, 3),
-    publicUrl: () => 'https://texts.acme.test',
-    tempDir: incoming,
-  });
-  const ingest = async (file: Omit<IncomingFile, 'source' | 'body'>, bytes: Buffer) => {
-    const result = await media.ingest({ source: 'upload', body: Readable.from([bytes]), ...file });
-    if (!result.ok) throw new Error(result.error.message);
-    return result.value;
-  };
+  const {
+    accountId,
+    otherAccountId,
+    media,
+    incoming,
+    clock,
+    ingest: take,
+  } = await testbeds(dialect);
+  const ingest = (file: Omit<IncomingFile, 'source' | 'body'>, bytes: Buffer) => take(bytes, file);
   /** The bytes of a file, through its signed address. */
   const bytesOf = async (id: string): Promise<Buffer> => {
     const query = Object.fromEntries(new URL(media.signedUrl(id, 'original')).searchParams);
-    const opened = await media.openSigned(id, 'original', query, new Date());
+    const opened = await media.openSigned(id, 'original', query, clock.now);
     if (opened === null) throw new Error(`${id} cannot be opened.`);
     return buffer(opened.body);
   };

@@ -1,54 +1,15 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { afterEach, describe, expect, test } from 'vitest';
-import { createAccount } from '../accounts/accounts';
-import type { DialectName } from '../db/connect';
-import { migrate } from '../db/migrate';
-import { DIALECTS, freshStorage } from '../testing/storage';
-import { LocalBlobStore } from './localStore';
-import { createMediaService } from './service';
+import { describe, expect, test } from 'vitest';
+import { DIALECTS } from '../testing/storage';
+import { mediaTestbeds, TESTBED_URL } from './testbed';
 import type { IncomingFile, MediaService } from './types';
 
-const PUBLIC_URL = 'https://texts.acme.test';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A migrated database with two accounts, a media folder and a clock the test moves. */
-async function testbed(dialect: DialectName) {
-  const storage = await freshStorage(dialect);
-  cleanups.push(() => storage.close());
-  await migrate(storage);
-  const account = (name: string, businessNumber: string) =>
-    createAccount(storage.db, { name, defaultCountry: 'US', businessNumber }, new Date());
-  const accountId = await account('Acme Dental', '+12015550100');
-  const otherAccountId = await account('Bright Smiles', '+12015550111');
-  const folder = await mkdtemp(join(tmpdir(), 'textdesk-media-service-'));
-  cleanups.push(() => rm(folder, { recursive: true, force: true }));
-  const clock = { now: new Date('2026-03-02T15:00:00.000Z') };
-  const files = join(folder, 'files');
-  const incoming = join(folder, 'incoming');
-  const media = createMediaService({
-    db: storage.db,
-    store: new LocalBlobStore(files),
-    secret: Buffer.alloc(32, 7),
-    publicUrl: () => `${PUBLIC_URL}/`,
-    tempDir: incoming,
-    now: () => clock.now,
-  });
-  /** Every file in the store, by name. */
-  const stored = async (): Promise<string[]> => {
-    const entries = await readdir(files, { recursive: true, withFileTypes: true }).catch(() => []);
-    return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-  };
-  return { db: storage.db, accountId, otherAccountId, clock, media, incoming, stored };
-}
+const PUBLIC_URL = TESTBED_URL;
+const testbed = mediaTestbeds();
 
 async function ingested(media: MediaService, file: Omit<IncomingFile, 'source'>) {
   const result = await media.ingest({ source: 'upload', ...file });

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { MediaSnapshot } from '../../shared/protocol/media';
-import { createAccount } from '../accounts/accounts';
 import type { DialectName } from '../db/connect';
-import { migrate } from '../db/migrate';
 import { ingestInbound } from '../domain/ingest';
-import { DIALECTS, freshStorage } from '../testing/storage';
-import { LocalBlobStore } from './localStore';
+import { DIALECTS } from '../testing/storage';
 import { keyOf } from './records';
-import { createMediaService } from './service';
+import { mediaTestbeds, TESTBED_NUMBERS } from './testbed';
 import type { BlobStore } from './types';
 
 const HOUR = 60 * 60 * 1000;
@@ -21,49 +15,22 @@ const DAY = 24 * HOUR;
 const NOW = new Date('2026-06-15T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const testbeds = mediaTestbeds();
 
 /**
  * A migrated database with two accounts (Acme keeping media 30 days, Bright
  * forever), a media folder, and a clock each file is taken in at.
  */
 async function testbed(dialect: DialectName, wrap = (store: BlobStore) => store) {
-  const storage = await freshStorage(dialect);
-  cleanups.push(() => storage.close());
-  await migrate(storage);
-  const db = storage.db;
-  const numbers = { acme: '+12015550100', bright: '+12015550111' };
-  const acme = await createAccount(
-    db,
-    { name: 'Acme', defaultCountry: 'US', businessNumber: numbers.acme },
-    NOW,
-  );
-  const bright = await createAccount(
-    db,
-    { name: 'Bright', defaultCountry: 'US', businessNumber: numbers.bright },
-    NOW,
-  );
+  const bed = await testbeds(dialect, { wrap, now: NOW });
+  const { db, media, store, clock } = bed;
+  const [acme, bright] = [bed.accountId, bed.otherAccountId];
+  const numbers = TESTBED_NUMBERS;
   await db
     .updateTable('accounts')
     .set({ media_retention_days: 30 })
     .where('id', '=', acme)
     .execute();
-  const folder = await mkdtemp(join(tmpdir(), 'textdesk-media-sweep-'));
-  cleanups.push(() => rm(folder, { recursive: true, force: true }));
-  const files = join(folder, 'files');
-  const store = wrap(new LocalBlobStore(files));
-  const clock = { now: NOW };
-  const media = createMediaService({
-    db,
-    store,
-    secret: Buffer.alloc(32, 9),
-    publicUrl: () => 'https://texts.acme.test',
-    tempDir: join(folder, 'incoming'),
-    now: () => clock.now,
-  });
 
   /** A picture (its colour makes its bytes) taken in for the account at `at`. */
   async function picture(accountId: string, color: string, at: Date): Promise<MediaSnapshot> {
@@ -91,13 +58,7 @@ async function testbed(dialect: DialectName, wrap = (store: BlobStore) => store)
     return result.value.messageId;
   }
   /** Every file in the store, by name. */
-  const stored = async (): Promise<string[]> => {
-    const entries = await readdir(files, { recursive: true, withFileTypes: true }).catch(() => []);
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) => entry.name)
-      .sort();
-  };
+  const stored = async (): Promise<string[]> => (await bed.stored()).sort();
   const variants = (sha256: string) => [sha256, `${sha256}.preview`, `${sha256}.thumbnail`];
   const mediaOf = async (messageId: string): Promise<MediaSnapshot[]> => {
     const row = await db
