@@ -1,8 +1,11 @@
 /** POST /api/v1/messages: text a number, now or later, through the send gate. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CommandValueSchemas, MAX_TEXT_LENGTH } from '../../shared/protocol/commands';
-import { MAX_MEDIA_PER_MESSAGE } from '../../shared/protocol/media';
+import {
+  CommandValueSchemas,
+  MAX_TEXT_LENGTH,
+  MediaIdsSchema,
+} from '../../shared/protocol/commands';
 import { runCommand } from '../domain/commands';
 import { signedIn, userOf } from './auth';
 import { keyFrom, refused } from './commandAnswers';
@@ -16,13 +19,7 @@ const SendSchema = z
       .max(MAX_TEXT_LENGTH, `A text can be at most ${String(MAX_TEXT_LENGTH)} characters.`)
       .default(''),
     /** Files uploaded with POST /api/v1/media, in the order the recipient sees them: an MMS. */
-    mediaIds: z
-      .array(z.string().min(1).max(100))
-      .max(
-        MAX_MEDIA_PER_MESSAGE,
-        `A text can carry at most ${String(MAX_MEDIA_PER_MESSAGE)} files.`,
-      )
-      .optional(),
+    mediaIds: MediaIdsSchema.optional(),
     idempotencyKey: z.string().optional(),
     /** Send later: a scheduled text, which also waits for the recipient's quiet hours. */
     sendAt: z.iso

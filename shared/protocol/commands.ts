@@ -47,7 +47,8 @@ const text = z
 const caption = z
   .string({ error: 'The text is required.' })
   .max(MAX_TEXT_LENGTH, `A text can be at most ${MAX_TEXT_LENGTH} characters.`);
-const mediaIds = z
+/** Files uploaded first (POST /api/v1/media), in the order they are shown. */
+export const MediaIdsSchema = z
   .array(id('A media id'))
   .max(MAX_MEDIA_PER_MESSAGE, `A text can carry at most ${MAX_MEDIA_PER_MESSAGE} files.`);
 const note = z.string().max(500, 'A note can be at most 500 characters.');
@@ -149,7 +150,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
       /** May be empty when the text carries media. */
       body: caption,
       /** Files uploaded first (POST /api/v1/media), in the order they are shown: an MMS. */
-      mediaIds: mediaIds.optional(),
+      mediaIds: MediaIdsSchema.optional(),
       /**
        * Send later (ISO 8601 with a zone, e.g. 2026-11-24T15:00:00Z): a
        * scheduled text, which also waits for the recipient's quiet hours.
