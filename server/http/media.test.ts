@@ -147,6 +147,20 @@ describe('media over REST', () => {
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/25 MB/u);
 
+    // Sent in chunks with no length, and never ending: cut, and refused the same way.
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    const chunked = await fetch(`${app.server.url}/api/v1/media`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.adminToken}`, 'Content-Type': 'image/jpeg' },
+      body: endless,
+      duplex: 'half',
+    });
+    expect(chunked.status).toBe(413);
+
     // The server still takes the next one.
     await uploaded(await photo(), 'image/jpeg');
   });

@@ -49,13 +49,16 @@ export interface MediaServiceOptions {
   readonly now?: () => Date;
 }
 
+/** Past this a stream over MAX_MEDIA_BYTES is no longer read to its end, but cut. */
+const DRAIN_LIMIT = 2 * MAX_MEDIA_BYTES;
+
 /** How long a desktop's signed address lasts unless told. */
 const DEFAULT_TTL_SECONDS = 5 * 60;
 
 /**
  * Reads a stream to `path`, hashing and counting as it goes. Past
- * MAX_MEDIA_BYTES nothing more is written, but the stream is read to its end,
- * so an upload can still be answered "too large" rather than cut off.
+ * MAX_MEDIA_BYTES nothing more is written, but the stream is read on (to
+ * twice that, then cut), so an upload can still be answered "too large".
  */
 async function receive(
   body: NodeJS.ReadableStream,
@@ -66,6 +69,11 @@ async function receive(
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length;
+      // Read on a little so the sender can be answered "too large"; a body that never ends is cut.
+      if (size > DRAIN_LIMIT) {
+        done(new Error('too large'));
+        return;
+      }
       if (size > MAX_MEDIA_BYTES) {
         done();
         return;
@@ -77,6 +85,9 @@ async function receive(
   try {
     await pipeline(body, meter, createWriteStream(path));
   } catch (error) {
+    if (size > MAX_MEDIA_BYTES) {
+      return fail({ code: 'too-large', message: 'Files can be at most 25 MB.' });
+    }
     return fail({
       code: 'unreachable',
       message: `The file could not be read to its end (${error instanceof Error ? error.message : String(error)}).`,
