@@ -56,6 +56,15 @@ describe('quiet hours', () => {
     ).toBe(false);
   });
 
+  test('on the night the clocks go back, 9pm to 8am is twelve hours of waiting', () => {
+    // New York falls back at 2am on 1 November 2026: 9pm EDT is 01:00Z, 8am EST is 13:00Z.
+    const decision = quietHoursDecision({
+      zone: 'America/New_York',
+      at: new Date('2026-11-01T01:00:00Z'),
+    });
+    expect(decision).toMatchObject({ allowed: false, until: new Date('2026-11-01T13:00:00Z') });
+  });
+
   test('whenever a text must wait, it may go at the time it is given, and not before', () => {
     const zones = ['America/New_York', 'America/Chicago', 'Asia/Kolkata', 'Australia/Sydney'];
     fc.assert(
@@ -66,7 +75,8 @@ describe('quiet hours', () => {
           const decision = quietHoursDecision({ zone, at });
           if (decision.allowed) return;
           expect(decision.until.getTime()).toBeGreaterThan(at.getTime() - 60_000);
-          expect(decision.until.getTime() - at.getTime()).toBeLessThanOrEqual(11 * 3_600_000);
+          // 9pm to 8am is 11 hours, and 12 on the night the clocks go back.
+          expect(decision.until.getTime() - at.getTime()).toBeLessThanOrEqual(12 * 3_600_000);
           // Daylight saving can move 8am by an hour on the night it changes.
           const then = quietHoursDecision({ zone, at: decision.until });
           const hourLater = quietHoursDecision({
