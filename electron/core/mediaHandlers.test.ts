@@ -14,6 +14,7 @@ import type { StagedMedia } from '../../shared/ipc/media';
 import type { Command } from '../../shared/protocol/commands';
 import type { Change } from '../../shared/protocol/entities';
 import { ADMIN, startTestApp } from '../../server/testing/app';
+import { message } from './cache/testChanges';
 import { DesktopMedia } from './mediaHandlers';
 import { cleanupsPerTest } from './testing/cleanups';
 import { customerTexts } from './testing/coreHarness';
@@ -198,23 +199,14 @@ test('a file whose retention ended on the server is removed from this computer t
       seq: 1,
       at: '2026-12-08T00:00:00.000Z',
       type: 'message.updated',
-      data: {
+      data: message({
         id: 'm1',
         conversationId: 'c1',
-        direction: 'inbound',
         body: '',
-        authorId: null,
-        status: 'received',
-        errorCode: null,
-        errorMessage: null,
-        possibleOptOut: false,
-        triggerId: null,
-        inReplyTo: null,
-        sendAt: null,
         media: [{ ...record, expired: true }],
         createdAt: '2026-12-07T10:00:00.000Z',
         updatedAt: '2026-12-08T00:00:00.000Z',
-      },
+      }),
     },
   ]);
   expect(await cache?.originals()).toEqual({ ids: [], bytes: 0 });
